@@ -1,0 +1,128 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { ApiFunctionSpec } from '../catalog';
+import { buildHttpApiEvent, matchRoute, type RouteTemplate } from './http-api-event';
+import { invokeWithTimeout, type AsyncHandler } from './lambda-runtime';
+import { PortInUseError } from './ports';
+
+export type ApiHandler = AsyncHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
+
+export interface LocalRoute extends RouteTemplate {
+  fn: Pick<ApiFunctionSpec, 'name' | 'timeoutSeconds' | 'memoryMb'>;
+  handler: ApiHandler;
+}
+
+/** Routes served by the stack itself rather than by a function (the token issuer's JWKS). */
+export interface StaticRoute {
+  method: 'GET';
+  path: string;
+  body: () => unknown;
+}
+
+export interface ApiGatewayLog {
+  info(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024; // API Gateway's payload limit
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** Writes a payload 2.0 result the way API Gateway does, including its "bare value" shortcut. */
+export function writeHandlerResult(res: ServerResponse, result: APIGatewayProxyResultV2): void {
+  if (typeof result === 'string' || result === null || result === undefined || typeof result !== 'object' || !('statusCode' in result)) {
+    // API Gateway treats anything without statusCode as a 200 JSON body.
+    sendJson(res, 200, result ?? null);
+    return;
+  }
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  headers['content-length'] = String(body.length);
+  if (!headers['content-type'] && body.length > 0) headers['content-type'] = 'application/json';
+  res.writeHead(result.statusCode ?? 200, headers);
+  res.end(body);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * An HTTP server that plays API Gateway (HTTP API, payload 2.0) in front of the catalog's handlers:
+ * it matches the route, builds the event, invokes the handler in process with a Lambda-like
+ * context and timeout, and writes the result back. Unknown routes and handler crashes answer as
+ * API Gateway does (404 / 500 JSON), with the crash itself only in the stack's log.
+ */
+export function createApiGateway(routes: readonly LocalRoute[], staticRoutes: readonly StaticRoute[], log: ApiGatewayLog): Server {
+  return createServer((req, res) => {
+    void (async () => {
+      const method = (req.method ?? 'GET').toUpperCase();
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const staticRoute = staticRoutes.find((r) => r.method === method && r.path === url.pathname);
+      if (staticRoute) {
+        sendJson(res, 200, staticRoute.body(), { 'cache-control': 'max-age=300' });
+        return;
+      }
+      let matched: { route: LocalRoute; params: Record<string, string> } | undefined;
+      for (const route of routes) {
+        const params = matchRoute(route, method, url.pathname);
+        if (params) {
+          matched = { route, params };
+          break;
+        }
+      }
+      if (!matched) {
+        sendJson(res, 404, { message: 'Not Found' });
+        return;
+      }
+      const body = await readBody(req);
+      if (body === undefined) {
+        sendJson(res, 413, { message: 'Request Entity Too Large' });
+        return;
+      }
+      const event = buildHttpApiEvent(
+        { method, url: req.url ?? '/', headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
+        matched.route,
+        matched.params,
+      );
+      const started = Date.now();
+      try {
+        const result = await invokeWithTimeout(matched.route.handler, event, matched.route.fn);
+        writeHandlerResult(res, result);
+        log.info('request', { fn: matched.route.fn.name, method, path: url.pathname, status: res.statusCode, ms: Date.now() - started });
+      } catch (error) {
+        log.error('handler failed', { fn: matched.route.fn.name, method, path: url.pathname, error: error instanceof Error ? error.stack : String(error) });
+        if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
+      }
+    })().catch((error: unknown) => {
+      log.error('api gateway fault', { error: error instanceof Error ? error.stack : String(error) });
+      if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
+    });
+  });
+}
+
+export async function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, 'HTTP API') : error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : port;
+}

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { customerItem, deviceItem, sessionItem, userItem } from '../../shared/adapters/dynamodb/items';
+
+const id = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'ids are 1-128 characters of [A-Za-z0-9._:-]');
+
+/** The seed file format of SPEC.md ("Local stack"). */
+export const seedSchema = z.object({
+  customers: z.array(
+    z.object({
+      id,
+      parentId: id.nullable(),
+      name: z.string().min(1),
+      email: z.string().email(),
+      activeSubscriptions: z.number().int().min(0).default(0),
+    }),
+  ),
+  users: z.array(z.object({ id, customerId: id, name: z.string().min(1), email: z.string().email() })).default([]),
+  devices: z.array(z.object({ id, customerId: id, userId: id.optional() })).default([]),
+  sessions: z.array(z.object({ id, customerId: id, userId: id.optional() })).default([]),
+});
+
+export type SeedData = z.infer<typeof seedSchema>;
+
+export class SeedFileError extends Error {
+  constructor(file: string, detail: string) {
+    super(`Seed file ${file} is invalid: ${detail}`);
+    this.name = 'SeedFileError';
+  }
+}
+
+export function readSeedFile(file: string): SeedData {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new SeedFileError(file, error instanceof Error ? error.message : String(error));
+  }
+  const parsed = seedSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new SeedFileError(file, `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'does not match the format'}`);
+  }
+  const data = parsed.data;
+  const customerIds = new Set(data.customers.map((c) => c.id));
+  for (const c of data.customers) if (c.parentId !== null && !customerIds.has(c.parentId)) throw new SeedFileError(file, `customer ${c.id} has unknown parent ${c.parentId}`);
+  for (const list of [data.users, data.devices, data.sessions])
+    for (const item of list) if (!customerIds.has(item.customerId)) throw new SeedFileError(file, `${item.id} refers to unknown customer ${item.customerId}`);
+  return data;
+}
+
+/** Every item the seed describes, ready to write. */
+export function seedItems(data: SeedData): Record<string, unknown>[] {
+  const liveChildren = new Map<string, number>();
+  for (const c of data.customers) if (c.parentId) liveChildren.set(c.parentId, (liveChildren.get(c.parentId) ?? 0) + 1);
+  return [
+    ...data.customers.map((c) => customerItem(c, liveChildren.get(c.id) ?? 0)),
+    ...data.users.map((u) => userItem(u)),
+    ...data.devices.map((d) => deviceItem(d)),
+    ...data.sessions.map((s) => sessionItem(s)),
+  ];
+}
+
+export async function loadSeed(client: DynamoDBDocumentClient, tableName: string, data: SeedData): Promise<number> {
+  const items = seedItems(data);
+  for (let i = 0; i < items.length; i += 25) {
+    let pending: Record<string, unknown>[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt > 5) throw new Error('DynamoDB Local kept items unprocessed while seeding');
+      const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }));
+      pending = (result.UnprocessedItems?.[tableName] ?? []) as Record<string, unknown>[];
+    }
+  }
+  return items.length;
+}

@@ -1,0 +1,187 @@
+import type { Server } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { apiFunctions, functions, queueConsumers, streamConsumers, type EnvName, type QueueId } from '../catalog';
+import { createApiGateway, listen, type ApiHandler, type LocalRoute } from './api-gateway';
+import { startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local';
+import { loadHandler } from './lambda-runtime';
+import {
+  LOCAL_AUDIENCE,
+  LOCAL_CREDENTIALS,
+  LOCAL_ISSUER,
+  LOCAL_MAX_TOKEN_AGE_SECONDS,
+  LOCAL_TABLE_NAME,
+  mailSinkDir,
+} from './local-config';
+import { freePort } from './ports';
+import { createQueues, createTable, type LocalQueue } from './resources';
+import { loadSeed, readSeedFile, type SeedData } from './seed';
+import { SqsEventSourcePoller, type SqsHandler } from './sqs-poller';
+import { startSqsLocal, type RunningSqs } from './sqs-local';
+import { DynamoDbStreamPoller, type StreamHandler } from './stream-poller';
+import { jwksFor, loadOrCreateSigningKey } from './token-issuer';
+
+export interface StackLog {
+  info(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface LocalStackOptions {
+  /** HTTP port for the API and the JWKS; 0 picks a free one. */
+  port: number;
+  /** Keep DynamoDB data in this directory between runs (default: in memory). */
+  persistDir?: string;
+  /** Seed data to load; `null` loads nothing. */
+  seed: SeedData | string | null;
+  /** Reuse emulators that are already running (tests share one of each) instead of starting them. */
+  dynamoEndpoint?: string;
+  sqsEndpoint?: string;
+  /** Physical names: a test run uses its own so runs never collide. */
+  tableName?: string;
+  queuePrefix?: string;
+  /** Local visibility timeout (seconds): short, so a failed message returns quickly; above the 1-second poll wait. */
+  visibilityTimeoutSeconds?: number;
+  mailDir?: string;
+  /** Start the SQS and stream pollers (tests may drive them by hand instead). */
+  pollers?: boolean;
+  log: StackLog;
+}
+
+export interface LocalStack {
+  url: string;
+  port: number;
+  tableName: string;
+  queues: Record<QueueId, LocalQueue>;
+  env: Record<EnvName, string>;
+  sqsPollers: Map<string, SqsEventSourcePoller>;
+  streamPoller: DynamoDbStreamPoller | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * Boots the whole service on this machine: DynamoDB Local, the SQS emulator, the catalog's
+ * table and queues, the seed, the token issuer's JWKS, the API Gateway emulation in front of the
+ * catalog's API handlers, and Lambda-like pollers in front of its consumers.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const { log } = options;
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => log.error('stop failed', { error: String(error) }));
+    cleanups.length = 0;
+  };
+  try {
+    const seed = typeof options.seed === 'string' ? readSeedFile(options.seed) : options.seed;
+    const signingKey = await loadOrCreateSigningKey();
+
+    // The HTTP port first: a taken port should fail before anything slow starts.
+    const routes: LocalRoute[] = [];
+    const server: Server = createApiGateway(routes, [{ method: 'GET', path: '/.well-known/jwks.json', body: () => jwksFor(signingKey) }], log);
+    const port = await listen(server, options.port);
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    const url = `http://127.0.0.1:${port}`;
+
+    const [dynamo, sqs] = await Promise.all([
+      options.dynamoEndpoint
+        ? Promise.resolve<RunningDynamoDb>({ endpoint: options.dynamoEndpoint, stop: async () => undefined })
+        : freePort().then((p) => startDynamoDbLocal({ port: p, ...(options.persistDir ? { persistDir: options.persistDir } : {}) })),
+      options.sqsEndpoint
+        ? Promise.resolve<RunningSqs>({ endpoint: options.sqsEndpoint, stop: async () => undefined })
+        : freePort().then((p) => startSqsLocal({ port: p })),
+    ]);
+    cleanups.push(dynamo.stop, sqs.stop);
+
+    Object.assign(process.env, LOCAL_CREDENTIALS, {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    });
+    const clientConfig = { region: LOCAL_CREDENTIALS.AWS_REGION };
+    const dynamoClient = new DynamoDBClient(clientConfig);
+    const sqsClient = new SQSClient(clientConfig);
+    const streamsClient = new DynamoDBStreamsClient(clientConfig);
+    cleanups.push(async () => {
+      dynamoClient.destroy();
+      sqsClient.destroy();
+      streamsClient.destroy();
+    });
+
+    const tableName = options.tableName ?? LOCAL_TABLE_NAME;
+    const { streamArn } = await createTable(dynamoClient, tableName);
+    const queues = await createQueues(sqsClient, {
+      ...(options.queuePrefix !== undefined ? { prefix: options.queuePrefix } : {}),
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
+    });
+    if (seed) {
+      const count = await loadSeed(DynamoDBDocumentClient.from(dynamoClient), tableName, seed);
+      log.info('seed loaded', { items: count });
+    }
+
+    // Every variable any function reads; typed over all EnvName so none is left unset.
+    const env: Record<EnvName, string> = {
+      TABLE_NAME: tableName,
+      JWKS_URL: `${url}/.well-known/jwks.json`,
+      JWT_ISSUER: LOCAL_ISSUER,
+      JWT_AUDIENCE: LOCAL_AUDIENCE,
+      JWT_MAX_TOKEN_AGE_SECONDS: String(LOCAL_MAX_TOKEN_AGE_SECONDS),
+      REVOKE_DEVICES_QUEUE_URL: queues['revoke-devices'].url,
+      END_SESSIONS_QUEUE_URL: queues['end-sessions'].url,
+      SEND_EMAIL_QUEUE_URL: queues['send-email'].url,
+      MAIL_TRANSPORT: 'sink',
+      MAIL_SENDER: 'Customer Deletion <no-reply@customer-deletion.local>',
+      MAIL_SINK_DIR: options.mailDir ?? mailSinkDir,
+      POWERTOOLS_SERVICE_NAME: 'customer-deletion',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+    };
+    // Handlers read their configuration once at module load, as in Lambda: set it before importing them.
+    Object.assign(process.env, env);
+
+    for (const fn of apiFunctions) {
+      const handler = await loadHandler(fn.entry);
+      for (const route of fn.routes) routes.push({ ...route, fn, handler: handler as ApiHandler });
+    }
+
+    const sqsPollers = new Map<string, SqsEventSourcePoller>();
+    for (const fn of queueConsumers) {
+      const queue = queues[fn.queue];
+      sqsPollers.set(
+        fn.name,
+        new SqsEventSourcePoller({
+          client: sqsClient,
+          queueUrl: queue.url,
+          queueArn: queue.arn,
+          fn,
+          handler: (await loadHandler(fn.entry)) as SqsHandler,
+          batchSize: fn.batchSize,
+          log,
+        }),
+      );
+    }
+    let streamPoller: DynamoDbStreamPoller | undefined;
+    for (const fn of streamConsumers) {
+      streamPoller = new DynamoDbStreamPoller({ client: streamsClient, streamArn, fn, handler: (await loadHandler(fn.entry)) as StreamHandler, log });
+    }
+    if (options.pollers !== false) {
+      for (const poller of sqsPollers.values()) poller.start();
+      streamPoller?.start();
+    }
+    // Pollers stop before the emulators they read from.
+    cleanups.push(async () => {
+      await Promise.all([...[...sqsPollers.values()].map((p) => p.stop()), streamPoller?.stop()]);
+    });
+
+    log.info('local stack ready', { url, functions: functions.length, table: tableName });
+    return { url, port, tableName, queues, env, sqsPollers, streamPoller, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,67 @@
+/** The service's vocabulary. Pure types: nothing here knows about DynamoDB, HTTP or JWTs. */
+
+export type Role = 'ADMIN' | 'MASTER' | 'RESALE' | (string & {});
+
+export const SCOPES = {
+  deleteCustomers: 'customers:delete',
+  purgeCustomers: 'customers:purge',
+  deleteUsers: 'users:delete',
+} as const;
+
+/** Who is asking, from a verified token. */
+export interface Actor {
+  sub: string;
+  role: Role;
+  accountId: string;
+  scopes: ReadonlySet<string>;
+}
+
+export type CustomerStatus = 'ACTIVE' | 'DELETED' | 'PURGED';
+export type DeletionMode = 'soft' | 'hard';
+
+export interface Customer {
+  id: string;
+  parentId: string | null;
+  name: string;
+  email: string;
+  status: CustomerStatus;
+  activeSubscriptions: number;
+}
+
+export interface User {
+  id: string;
+  customerId: string;
+  name: string;
+  email: string;
+  status: 'ACTIVE' | 'DELETED';
+}
+
+export type StepName = 'devices' | 'sessions' | 'email';
+export const STEP_NAMES: readonly StepName[] = ['devices', 'sessions', 'email'];
+export type StepStatus = 'PENDING' | 'SUCCESS' | 'FAILED';
+export type RequestStatus = 'IN_PROGRESS' | 'SUCCESS' | 'FAILED';
+
+export interface Step {
+  status: StepStatus;
+  attempts: number;
+  lastError?: string;
+  updatedAt: string;
+}
+
+/** What a deletion is about: a whole customer (v1) or one user of a customer (v2). */
+export type Subject =
+  | { type: 'customer'; customerId: string }
+  | { type: 'user'; customerId: string; userId: string };
+
+export interface DeletionRequest {
+  requestId: string;
+  subject: Subject;
+  actor: { sub: string; role: Role; accountId: string };
+  reason?: string;
+  ticket?: string;
+  mode: DeletionMode;
+  status: RequestStatus;
+  steps: Record<StepName, Step>;
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * The cascade event, version 1. One is emitted per consumer queue for every accepted deletion,
+ * each with its own `eventId` (consumers are idempotent on it). Consumers parse with
+ * `parseCascadeEvent` and treat anything it rejects as a permanent failure.
+ */
+const id = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/);
+
+export const subjectSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('customer'), customerId: id }),
+  z.object({ type: z.literal('user'), customerId: id, userId: id }),
+]);
+
+export const cascadeEventV1Schema = z.object({
+  eventId: z.string().uuid(),
+  eventType: z.enum(['customer.deleted', 'user.deleted']),
+  eventVersion: z.literal(1),
+  occurredAt: z.string().datetime(),
+  requestId: z.string().uuid(),
+  subject: subjectSchema,
+  actor: z.object({ sub: z.string().min(1), role: z.string(), accountId: z.string().min(1) }),
+  mode: z.enum(['soft', 'hard']),
+  reason: z.string().nullable(),
+  /**
+   * Only on the send-email queue's event: where the notice goes. Carried in the event because a
+   * hard delete erases the address from the table in the same transaction that emits the event.
+   */
+  recipient: z.object({ email: z.string().email(), name: z.string() }).optional(),
+});
+
+export type CascadeEvent = z.infer<typeof cascadeEventV1Schema>;
+
+export class UnknownEventError extends Error {
+  constructor(detail: string) {
+    super(`Unrecognised cascade event: ${detail}`);
+    this.name = 'UnknownEventError';
+  }
+}
+
+/** Parses a queue message body; throws UnknownEventError for anything that is not a v1 cascade event. */
+export function parseCascadeEvent(body: string): CascadeEvent {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch {
+    throw new UnknownEventError('body is not JSON');
+  }
+  const parsed = cascadeEventV1Schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UnknownEventError(`${issue?.path.join('.') || 'event'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
