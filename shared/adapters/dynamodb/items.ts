@@ -1,4 +1,4 @@
-import type { Customer, User } from '../../domain/model';
+import type { Customer, DeletionRequest, User } from '../../domain/model';
 import { keys } from './keys';
 
 /** Item builders for the entities the seed and tests create; the deletion repository reads them back. */
@@ -51,5 +51,19 @@ export function sessionItem(session: { id: string; customerId: string; userId?: 
     customerId: session.customerId,
     ...(session.userId ? { userId: session.userId } : {}),
     status: 'ACTIVE',
+  };
+}
+
+/**
+ * The deletion request item. `ownerAccountId` is the requesting account: the only one (with
+ * ADMIN) that may read the request back. Steps live in one map attribute so a worker updates its
+ * own step with a single conditional UpdateItem (`steps.<name>`).
+ */
+export function requestItem(request: DeletionRequest): Record<string, unknown> {
+  return {
+    ...keys.request(request.requestId),
+    entityType: 'request',
+    ownerAccountId: request.actor.accountId,
+    ...request,
   };
 }
