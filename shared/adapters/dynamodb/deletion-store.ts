@@ -1,0 +1,274 @@
+import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type {
+  AuditRecord,
+  CommitResult,
+  CustomerDeletionCommit,
+  DeletionCommit,
+  DeletionStore,
+  StoredIdempotency,
+  UserDeletionCommit,
+} from '../../domain/deletion-ports';
+import type { CustomerState, UserState } from '../../domain/deletion-rules';
+import { callDynamo } from './errors';
+import { requestItem } from './items';
+import { keys } from './keys';
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+function toCustomerState(item: Record<string, unknown> | undefined): (CustomerState & { name?: string; email?: string }) | undefined {
+  if (!item) return undefined;
+  return {
+    id: String(item.id),
+    parentId: (item.parentId as string | null | undefined) ?? null,
+    status: item.status as CustomerState['status'],
+    activeSubscriptions: Number(item.activeSubscriptions ?? 0),
+    liveChildren: Number(item.liveChildren ?? 0),
+    ...(typeof item.name === 'string' ? { name: item.name } : {}),
+    ...(typeof item.email === 'string' ? { email: item.email } : {}),
+  };
+}
+
+function toUserState(item: Record<string, unknown> | undefined): (UserState & { name?: string; email?: string }) | undefined {
+  if (!item) return undefined;
+  return {
+    id: String(item.id),
+    customerId: String(item.customerId),
+    status: item.status as UserState['status'],
+    ...(typeof item.name === 'string' ? { name: item.name } : {}),
+    ...(typeof item.email === 'string' ? { email: item.email } : {}),
+  };
+}
+
+/**
+ * The deletion store on the single table. A deletion is one TransactWriteItems: the target's
+ * state change (with the conditions that decide 404/403/409), the audit record, the request,
+ * the three outbox events, and the Idempotency-Key record: all or nothing.
+ */
+export class DynamoDeletionStore implements DeletionStore {
+  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+
+  async getCustomer(customerId: string) {
+    const result = await callDynamo(() => this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.customer(customerId), ConsistentRead: true })));
+    return toCustomerState(result.Item);
+  }
+
+  async getUser(customerId: string, userId: string) {
+    const result = await callDynamo(() => this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.user(customerId, userId), ConsistentRead: true })));
+    return toUserState(result.Item);
+  }
+
+  async listUserIds(customerId: string): Promise<string[]> {
+    return this.queryIds({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.customerPartition(customerId), ':prefix': keys.prefixes.user },
+    });
+  }
+
+  async liveSubCustomerIds(customerId: string): Promise<string[]> {
+    return this.queryIds({
+      IndexName: 'byParent',
+      KeyConditionExpression: 'gsi1pk = :parent',
+      FilterExpression: '#status = :active',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':parent': keys.customerChildrenIndex(customerId).gsi1pk, ':active': 'ACTIVE' },
+    });
+  }
+
+  async getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined> {
+    const result = await callDynamo(() => this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.idempotency(accountId, key), ConsistentRead: true })));
+    return result.Item ? { fingerprint: String(result.Item.fingerprint), receipt: result.Item.receipt as StoredIdempotency['receipt'] } : undefined;
+  }
+
+  async writeAudit(record: AuditRecord): Promise<void> {
+    await callDynamo(() =>
+      this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.auditItem(record), ConditionExpression: 'attribute_not_exists(pk)' })),
+    );
+  }
+
+  async commitCustomerDeletion(commit: CustomerDeletionCommit): Promise<CommitResult> {
+    const { customerId, expectedParentId, mode, request } = commit;
+    const at = commit.receipt.deletedAt;
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = {
+      ':active': 'ACTIVE',
+      ':zero': 0,
+      ':newStatus': mode === 'hard' ? 'PURGED' : 'DELETED',
+      ':at': at,
+      ':by': request.actor.sub,
+      ':byAccount': request.actor.accountId,
+      ':requestId': request.requestId,
+      ':mode': mode,
+    };
+    let parentCondition: string;
+    if (expectedParentId === null) {
+      parentCondition = '(attribute_not_exists(parentId) OR attribute_type(parentId, :nullType))';
+      values[':nullType'] = 'NULL';
+    } else {
+      parentCondition = 'parentId = :parent';
+      values[':parent'] = expectedParentId;
+    }
+    let update = 'SET #status = :newStatus, deletedAt = :at, deletedBy = :by, deletedByAccount = :byAccount, deleteRequestId = :requestId, deleteMode = :mode';
+    if (request.reason) {
+      update += ', deleteReason = :reason';
+      values[':reason'] = request.reason;
+    }
+    if (mode === 'hard') {
+      // The PII-free tombstone: ids, status and the deletion facts stay; the person does not.
+      names['#name'] = 'name';
+      update += ' REMOVE #name, email';
+    }
+    const targetItems: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.customer(customerId),
+          UpdateExpression: update,
+          ConditionExpression: `attribute_exists(pk) AND #status = :active AND activeSubscriptions = :zero AND liveChildren = :zero AND ${parentCondition}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+    ];
+    if (expectedParentId !== null) {
+      // The parent's count of live sub-customers is what makes "no live sub-customers" a condition.
+      targetItems.push({
+        Update: {
+          TableName: this.tableName,
+          Key: keys.customer(expectedParentId),
+          UpdateExpression: 'SET liveChildren = liveChildren - :one',
+          ConditionExpression: 'attribute_exists(pk) AND liveChildren > :zero',
+          ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+        },
+      });
+    }
+    for (const userId of commit.eraseUserIds) {
+      targetItems.push({
+        Update: {
+          TableName: this.tableName,
+          Key: keys.user(customerId, userId),
+          UpdateExpression: 'SET #status = :deleted, erasedAt = :at REMOVE #name, email',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
+          ExpressionAttributeValues: { ':deleted': 'DELETED', ':at': at },
+        },
+      });
+    }
+    return this.commit(commit, targetItems, (reasons) => ({ kind: 'refused', customer: toCustomerState(reasons[0]) }));
+  }
+
+  async commitUserDeletion(commit: UserDeletionCommit): Promise<CommitResult> {
+    const { customerId, userId, request } = commit;
+    const at = commit.receipt.deletedAt;
+    const targetItems: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.user(customerId, userId),
+          UpdateExpression: 'SET #status = :deleted, deletedAt = :at, deletedBy = :by, deleteRequestId = :requestId REMOVE #name, email',
+          ConditionExpression: 'attribute_exists(pk) AND #status = :active',
+          ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
+          ExpressionAttributeValues: { ':deleted': 'DELETED', ':active': 'ACTIVE', ':at': at, ':by': request.actor.sub, ':requestId': request.requestId },
+        },
+      },
+      {
+        // Eligibility, atomically with the write: the requestor is the customer or its direct parent.
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: keys.customer(customerId),
+          ConditionExpression: 'attribute_exists(pk) AND #status = :active AND (id = :account OR parentId = :account)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':active': 'ACTIVE', ':account': request.actor.accountId },
+        },
+      },
+    ];
+    // A refusal here is rare (a race with the read that preceded it): read both again to explain it.
+    return this.commit(commit, targetItems, async () => {
+      const [customer, user] = await Promise.all([this.getCustomer(customerId), this.getUser(customerId, userId)]);
+      return { kind: 'refused', customer, user };
+    });
+  }
+
+  /** Adds what every deletion commits (idempotency first, audit, request, outbox) and runs the transaction. */
+  private async commit(
+    commit: DeletionCommit,
+    targetItems: TransactItem[],
+    explainRefusal: (oldItems: (Record<string, unknown> | undefined)[]) => CommitResult | Promise<CommitResult>,
+  ): Promise<CommitResult> {
+    const shared: TransactItem[] = [
+      { Put: { TableName: this.tableName, Item: this.auditItem(commit.audit), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.tableName, Item: requestItem(commit.request), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...commit.events.map(
+        (outbox): TransactItem => ({
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.outbox(commit.request.requestId, outbox.queue),
+              entityType: 'outbox',
+              queue: outbox.queue,
+              eventId: outbox.event.eventId,
+              requestId: commit.request.requestId,
+              body: JSON.stringify(outbox.event),
+              createdAt: commit.receipt.deletedAt,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        }),
+      ),
+    ];
+    const idempotency: TransactItem[] = commit.idempotency
+      ? [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...keys.idempotency(commit.idempotency.accountId, commit.idempotency.key),
+                entityType: 'idempotency',
+                fingerprint: commit.idempotency.fingerprint,
+                receipt: commit.receipt,
+                expiresAt: commit.idempotency.expiresAtEpochSeconds,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+        ]
+      : [];
+    const items = [...idempotency, ...targetItems, ...shared];
+    try {
+      await callDynamo(() => this.doc.send(new TransactWriteCommand({ TransactItems: items })));
+      return { kind: 'committed' };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const oldItems = reasons.map((r) => (r.Item ? unmarshall(r.Item as Record<string, AttributeValue>) : undefined));
+      if (commit.idempotency && reasons[0]?.Code === 'ConditionalCheckFailed') {
+        const stored = oldItems[0];
+        return { kind: 'replay', stored: { fingerprint: String(stored?.fingerprint), receipt: stored?.receipt as StoredIdempotency['receipt'] } };
+      }
+      const targetReasons = reasons.slice(idempotency.length, idempotency.length + targetItems.length);
+      if (targetReasons.some((r) => r.Code === 'ConditionalCheckFailed')) {
+        return explainRefusal(oldItems.slice(idempotency.length, idempotency.length + targetItems.length));
+      }
+      if (reasons.some((r) => r.Code === 'TransactionConflict')) return { kind: 'contended' };
+      throw error;
+    }
+  }
+
+  private auditItem(record: AuditRecord): Record<string, unknown> {
+    return { ...keys.audit(record.target.customerId, record.at, record.auditId), entityType: 'audit', ...record };
+  }
+
+  private async queryIds(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<string[]> {
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await callDynamo(() => this.doc.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start })));
+      for (const item of page.Items ?? []) ids.push(String(item.id));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return ids;
+  }
+}

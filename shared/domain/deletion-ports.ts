@@ -1,0 +1,120 @@
+import type { CustomerState, UserState } from './deletion-rules';
+import type { Actor, DeletionMode, DeletionRequest, Subject } from './model';
+
+/** The ports the deletion core talks through. Adapters implement them (DynamoDB in
+ * shared/adapters/dynamodb); tests may pass their own. */
+
+export type AuditOutcome = 'ALLOWED' | 'DENIED' | 'NOT_FOUND' | 'CONFLICT';
+
+/** One audit record: every deletion attempt that reached authorization, allowed or not. */
+export interface AuditRecord {
+  auditId: string;
+  at: string;
+  actor: { sub: string; role: string; accountId: string };
+  target: Subject;
+  action: 'customer.delete' | 'user.delete';
+  mode: DeletionMode;
+  reason: string | null;
+  ticket: string | null;
+  outcome: AuditOutcome;
+  /** Why it was refused (a DenialCode or NOT_FOUND/CONFLICT detail), absent when allowed. */
+  detail?: string;
+  requestId?: string;
+  correlationId: string;
+}
+
+/** The cascade event for one consumer queue, as the outbox stores it. */
+export interface OutboxEvent {
+  queue: 'revoke-devices' | 'end-sessions' | 'send-email';
+  event: {
+    eventId: string;
+    eventType: 'customer.deleted' | 'user.deleted';
+    eventVersion: 1;
+    occurredAt: string;
+    requestId: string;
+    subject: Subject;
+    actor: { sub: string; role: string; accountId: string };
+    mode: DeletionMode;
+    reason: string | null;
+    recipient?: { email: string; name: string };
+  };
+}
+
+/** What a successful deletion answers; stored with the Idempotency-Key to replay it exactly. */
+export interface DeletionReceipt {
+  requestId: string;
+  deletedAt: string;
+}
+
+export interface IdempotencyClaim {
+  accountId: string;
+  key: string;
+  /** Hash of what the request asked for: the same key with a different request is refused. */
+  fingerprint: string;
+  expiresAtEpochSeconds: number;
+}
+
+export interface StoredIdempotency {
+  fingerprint: string;
+  receipt: DeletionReceipt;
+}
+
+/** Everything one deletion commits atomically. */
+export interface DeletionCommit {
+  request: DeletionRequest;
+  audit: AuditRecord;
+  events: OutboxEvent[];
+  idempotency?: IdempotencyClaim;
+  receipt: DeletionReceipt;
+}
+
+export interface CustomerDeletionCommit extends DeletionCommit {
+  customerId: string;
+  /** The parent the actor's view implies (RESALE: its account). The write is conditional on it. */
+  expectedParentId: string | null;
+  mode: DeletionMode;
+  /** Users whose personal fields a hard delete erases in the same transaction. */
+  eraseUserIds: string[];
+}
+
+export interface UserDeletionCommit extends DeletionCommit {
+  customerId: string;
+  userId: string;
+}
+
+export type CommitResult =
+  | { kind: 'committed' }
+  /** The Idempotency-Key was used before: the first request's outcome. */
+  | { kind: 'replay'; stored: StoredIdempotency }
+  /** A condition failed; the current state of the target (absent if none), to explain why. */
+  | { kind: 'refused'; customer: CustomerState | undefined; user?: UserState | undefined }
+  /** Another transaction touched the same items at the same time; try again. */
+  | { kind: 'contended' };
+
+export interface DeletionStore {
+  getCustomer(customerId: string): Promise<(CustomerState & { name?: string; email?: string }) | undefined>;
+  getUser(customerId: string, userId: string): Promise<(UserState & { name?: string; email?: string }) | undefined>;
+  listUserIds(customerId: string): Promise<string[]>;
+  liveSubCustomerIds(customerId: string): Promise<string[]>;
+  getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined>;
+  commitCustomerDeletion(commit: CustomerDeletionCommit): Promise<CommitResult>;
+  commitUserDeletion(commit: UserDeletionCommit): Promise<CommitResult>;
+  writeAudit(record: AuditRecord): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  newId(): string;
+}
+
+export interface DeletionInput {
+  actor: Actor;
+  mode: DeletionMode;
+  reason: string | null;
+  ticket: string | null;
+  idempotencyKey: string | null;
+  correlationId: string;
+}
