@@ -1,0 +1,115 @@
+import { createHmac, randomUUID, webcrypto } from 'node:crypto';
+import { exportJWK, exportSPKI, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import type { TokenVerifierConfig } from '../../../shared/auth/token-verifier';
+
+/**
+ * Builds JWTs for the verifier's tests. Tokens are assembled by hand (header, payload, signature
+ * segments) so a test can put anything in any of them: forbidden headers, missing claims, a
+ * signature from the wrong key or none at all. All values here are fake.
+ */
+
+export const TEST_ISSUER = 'https://issuer.test.invalid';
+export const TEST_AUDIENCE = 'customer-deletion-api-test';
+export const TEST_JWKS_URL = 'https://issuer.test.invalid/.well-known/jwks.json';
+export const TEST_MAX_TOKEN_AGE_SECONDS = 3600;
+export const TEST_CLOCK_TOLERANCE_SECONDS = 30;
+
+export function testVerifierConfig(overrides: Partial<TokenVerifierConfig> = {}): TokenVerifierConfig {
+  return {
+    jwksUrl: TEST_JWKS_URL,
+    issuer: TEST_ISSUER,
+    audience: TEST_AUDIENCE,
+    maxTokenAgeSeconds: TEST_MAX_TOKEN_AGE_SECONDS,
+    clockToleranceSeconds: TEST_CLOCK_TOLERANCE_SECONDS,
+    ...overrides,
+  };
+}
+
+export type TestAlg = 'ES256' | 'RS256';
+
+export interface TestKey {
+  alg: TestAlg;
+  kid: string;
+  privateKey: CryptoKey;
+  /** Public members plus kid, alg and use: what a JWKS publishes. */
+  publicJwk: JWK;
+  /** SubjectPublicKeyInfo PEM: the bytes an HS256 key-confusion attack would use as the secret. */
+  publicPem: string;
+}
+
+export async function createTestKey(alg: TestAlg, kid: string = randomUUID()): Promise<TestKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
+  return { alg, kid, privateKey, publicJwk, publicPem: await exportSPKI(publicKey) };
+}
+
+export function jwksOf(...keys: TestKey[]): { keys: JWK[] } {
+  return { keys: keys.map((key) => key.publicJwk) };
+}
+
+export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+/** Claims that pass every check; `undefined` in `overrides` removes a claim. */
+export function validClaims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const now = nowSeconds();
+  const claims: Record<string, unknown> = {
+    iss: TEST_ISSUER,
+    aud: TEST_AUDIENCE,
+    sub: 'user-0001',
+    accountId: 'account-0001',
+    role: 'ADMIN',
+    scope: 'customers:delete users:delete',
+    iat: now,
+    exp: now + 900,
+    jti: randomUUID(),
+    ...overrides,
+  };
+  return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
+}
+
+export const segment = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+const SIGNING_PARAMS: Record<TestAlg, webcrypto.AlgorithmIdentifier | webcrypto.EcdsaParams> = {
+  ES256: { name: 'ECDSA', hash: 'SHA-256' },
+  RS256: { name: 'RSASSA-PKCS1-v1_5' },
+};
+
+export interface SignOptions {
+  claims?: Record<string, unknown>;
+  /** Merged over `{ alg, kid, typ: 'JWT' }`; `undefined` removes a parameter. */
+  header?: Record<string, unknown>;
+}
+
+/** A compact JWS signed by `key` over exactly the header and claims given. */
+export async function signToken(key: TestKey, options: SignOptions = {}): Promise<string> {
+  const header = Object.fromEntries(
+    Object.entries({ alg: key.alg, kid: key.kid, typ: 'JWT', ...options.header }).filter(([, value]) => value !== undefined),
+  );
+  const signingInput = `${segment(header)}.${segment(options.claims ?? validClaims())}`;
+  const signature = await webcrypto.subtle.sign(SIGNING_PARAMS[key.alg], privateKeyOf(key), Buffer.from(signingInput));
+  return `${signingInput}.${Buffer.from(signature).toString('base64url')}`;
+}
+
+/** HS256 with public key material as the HMAC secret: the classic algorithm-confusion forgery. */
+export function hmacForgery(secret: string, kid: string, claims: Record<string, unknown> = validClaims()): string {
+  const signingInput = `${segment({ alg: 'HS256', kid, typ: 'JWT' })}.${segment(claims)}`;
+  return `${signingInput}.${createHmac('sha256', secret).update(signingInput).digest('base64url')}`;
+}
+
+/** `alg: none`, as an attacker would send it. */
+export function unsignedToken(claims: Record<string, unknown> = validClaims(), signature = ''): string {
+  return `${segment({ alg: 'none', typ: 'JWT' })}.${segment(claims)}.${signature}`;
+}
+
+/** Keeps the header and signature of `token`, swaps in other claims. */
+export function withClaims(token: string, claims: Record<string, unknown>): string {
+  const [header, , signature] = token.split('.');
+  return `${header}.${segment(claims)}.${signature}`;
+}
+
+export const bearer = (token: string): string => `Bearer ${token}`;
+
+/** jose's `CryptoKey` type is structural; at runtime it is the platform's WebCrypto key. */
+function privateKeyOf(key: TestKey): webcrypto.CryptoKey {
+  return key.privateKey as unknown as webcrypto.CryptoKey;
+}
