@@ -1,0 +1,14 @@
+import middy from '@middy/core';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { queues, type QueueId } from '../../infra/catalog';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { SqsQueuePublisher } from '../../shared/adapters/sqs/queue-publisher';
+import { requireEnv } from '../../shared/config/env';
+import { createOutboxRelay } from '../../shared/outbox/outbox-relay';
+
+/** Stream consumer: publishes committed outbox events to the consumer queues. */
+const queueUrls = Object.fromEntries(queues.map((q) => [q.id, requireEnv(q.urlEnv)])) as Record<QueueId, string>;
+
+export const handler = middy(
+  createOutboxRelay({ publisher: new SqsQueuePublisher(new SQSClient({}), queueUrls), doc: createDocumentClient(), tableName: requireEnv('TABLE_NAME') }),
+);

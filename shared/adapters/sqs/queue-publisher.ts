@@ -1,0 +1,24 @@
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { QueueId } from '../../../infra/catalog';
+
+/** Publishes one message to a consumer queue by its catalog id. */
+export interface QueuePublisher {
+  publish(queue: QueueId, body: string, attributes: { eventType: string; eventId: string }): Promise<void>;
+}
+
+export class SqsQueuePublisher implements QueuePublisher {
+  constructor(private readonly sqs: SQSClient, private readonly queueUrls: Readonly<Record<QueueId, string>>) {}
+
+  async publish(queue: QueueId, body: string, attributes: { eventType: string; eventId: string }): Promise<void> {
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrls[queue],
+        MessageBody: body,
+        MessageAttributes: {
+          eventType: { DataType: 'String', StringValue: attributes.eventType },
+          eventId: { DataType: 'String', StringValue: attributes.eventId },
+        },
+      }),
+    );
+  }
+}

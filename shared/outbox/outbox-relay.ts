@@ -1,0 +1,60 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { queues, type QueueId } from '../../infra/catalog';
+import type { QueuePublisher } from '../adapters/sqs/queue-publisher';
+import { logger } from '../observability/logger';
+
+/**
+ * The transactional outbox's relay. A deletion commits its cascade events as outbox items in the
+ * same transaction as the deletion itself; the table's stream brings each new item here, and the
+ * relay publishes it to its queue, then removes it. If SQS is unreachable the record is reported
+ * failed and the stream retries it (Lambda: from the first failed sequence number), so a
+ * committed deletion's events reach every queue at least once; consumers dedupe on eventId.
+ */
+
+export interface OutboxEntry {
+  pk: string;
+  sk: string;
+  queue: QueueId;
+  eventId: string;
+  requestId: string;
+  body: string;
+}
+
+const QUEUE_IDS = new Set<string>(queues.map((q) => q.id));
+
+export function outboxEntryFrom(record: DynamoDBRecord): OutboxEntry | undefined {
+  const image = record.dynamodb?.NewImage;
+  if (record.eventName !== 'INSERT' || !image) return undefined;
+  const item = unmarshall(image as Record<string, AttributeValue>);
+  if (item.entityType !== 'outbox' || !QUEUE_IDS.has(String(item.queue)) || typeof item.body !== 'string') return undefined;
+  return { pk: item.pk, sk: item.sk, queue: item.queue as QueueId, eventId: String(item.eventId), requestId: String(item.requestId), body: item.body };
+}
+
+export function createOutboxRelay(deps: { publisher: QueuePublisher; doc: DynamoDBDocumentClient; tableName: string }) {
+  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    const failures: DynamoDBBatchResponse['batchItemFailures'] = [];
+    await Promise.all(
+      event.Records.map(async (record) => {
+        const entry = outboxEntryFrom(record);
+        if (!entry) return;
+        try {
+          const eventType = (JSON.parse(entry.body) as { eventType?: string }).eventType ?? 'unknown';
+          await deps.publisher.publish(entry.queue, entry.body, { eventType, eventId: entry.eventId });
+        } catch (error) {
+          logger.warn('outbox publish failed; the stream will retry', { requestId: entry.requestId, queue: entry.queue, error: (error as Error).name });
+          failures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
+          return;
+        }
+        // Published: the entry's job is done. A failed delete only leaves a harmless leftover.
+        await deps.doc.send(new DeleteCommand({ TableName: deps.tableName, Key: { pk: entry.pk, sk: entry.sk } })).catch((error: unknown) => {
+          logger.warn('outbox entry not removed after publish', { requestId: entry.requestId, queue: entry.queue, error: (error as Error).name });
+        });
+        logger.info('outbox event published', { requestId: entry.requestId, queue: entry.queue, eventId: entry.eventId });
+      }),
+    );
+    return { batchItemFailures: failures };
+  };
+}
