@@ -3,6 +3,7 @@ import { DEFAULT_PORT, defaultSeedFile } from './local-config';
 import { JavaMissingError } from './dynamodb-local';
 import { PortInUseError } from './ports';
 import { SeedFileError } from './seed';
+import { removeRuntimeInfo, writeRuntimeInfo } from './runtime-info';
 import { startLocalStack, type StackLog } from './stack';
 import { loadOrCreateSigningKey, mintToken } from './token-issuer';
 
@@ -29,6 +30,16 @@ async function main(): Promise<void> {
     log,
   });
 
+  // Lets `npm run redrive` (another process) find this stack's emulators.
+  writeRuntimeInfo({
+    pid: process.pid,
+    url: stack.url,
+    dynamoEndpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB ?? '',
+    sqsEndpoint: process.env.AWS_ENDPOINT_URL_SQS ?? '',
+    tableName: stack.tableName,
+    queues: stack.queues,
+  });
+
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -36,6 +47,7 @@ async function main(): Promise<void> {
     console.log(`\n[local] ${signal}: stopping`);
     // Never hang on the way out: whatever is still running after 5 s is abandoned.
     setTimeout(() => process.exit(1), 5000).unref();
+    removeRuntimeInfo();
     stack.stop().then(
       () => process.exit(0),
       () => process.exit(1),
