@@ -1,0 +1,84 @@
+import { blockersFor, customerDeletionRefusal, initialSteps, userDeletionRefusal, type CustomerState } from '../../../shared/domain/deletion-rules';
+import { actorFactory } from '../../fixtures/actors';
+
+function customerFactory(overrides: Partial<CustomerState> = {}): CustomerState {
+  return { id: 'c-1', parentId: 'reseller-1', status: 'ACTIVE', activeSubscriptions: 0, liveChildren: 0, ...overrides };
+}
+
+describe('customerDeletionRefusal', () => {
+  const reseller = actorFactory();
+
+  it('allows an active, unblocked, managed customer', () => {
+    expect(customerDeletionRefusal(reseller, customerFactory(), 'soft')).toBeUndefined();
+  });
+
+  it.each([
+    ['absent', undefined],
+    ['already deleted', customerFactory({ status: 'DELETED' })],
+    ['purged', customerFactory({ status: 'PURGED' })],
+  ])('is 404 when the customer is %s', (_label, customer) => {
+    expect(customerDeletionRefusal(reseller, customer, 'soft')).toEqual({ outcome: 'NOT_FOUND', kind: 'customer' });
+  });
+
+  it('says 404 before 403: a deleted customer of another reseller is not found', () => {
+    expect(customerDeletionRefusal(reseller, customerFactory({ status: 'DELETED', parentId: 'other' }), 'soft')?.outcome).toBe('NOT_FOUND');
+  });
+
+  it('says 403 before 409: a blocked customer of another reseller is denied', () => {
+    const refusal = customerDeletionRefusal(reseller, customerFactory({ parentId: 'other', activeSubscriptions: 3 }), 'soft');
+    expect(refusal).toEqual({ outcome: 'DENIED', code: 'NOT_MANAGED', message: expect.any(String) });
+  });
+
+  it('is 409 with what blocks it', () => {
+    expect(customerDeletionRefusal(reseller, customerFactory({ activeSubscriptions: 1, liveChildren: 2 }), 'soft')).toEqual({
+      outcome: 'CONFLICT',
+      activeSubscriptions: 1,
+      liveChildren: 2,
+    });
+  });
+});
+
+describe('userDeletionRefusal', () => {
+  const requestor = actorFactory({ accountId: 'reseller-1', scopes: ['users:delete'] });
+  const user = { id: 'u-1', customerId: 'c-1', status: 'ACTIVE' as const };
+
+  it('allows an active user of a direct sub-customer', () => {
+    expect(userDeletionRefusal(requestor, customerFactory(), user, 'c-1')).toBeUndefined();
+  });
+
+  it('is CUSTOMER not found for an absent or deleted customer', () => {
+    expect(userDeletionRefusal(requestor, undefined, user, 'c-1')).toEqual({ outcome: 'NOT_FOUND', kind: 'customer' });
+    expect(userDeletionRefusal(requestor, customerFactory({ status: 'DELETED' }), user, 'c-1')).toEqual({ outcome: 'NOT_FOUND', kind: 'customer' });
+  });
+
+  it('is not eligible before revealing whether the user exists', () => {
+    expect(userDeletionRefusal(requestor, customerFactory({ parentId: 'someone-else' }), undefined, 'c-1')?.outcome).toBe('DENIED');
+  });
+
+  it.each([
+    ['absent', undefined],
+    ['already deleted', { ...user, status: 'DELETED' as const }],
+    ['under another customer', { ...user, customerId: 'c-2' }],
+  ])('is USER not found when the user is %s', (_label, candidate) => {
+    expect(userDeletionRefusal(requestor, customerFactory(), candidate, 'c-1')).toEqual({ outcome: 'NOT_FOUND', kind: 'user' });
+  });
+});
+
+describe('blockersFor', () => {
+  it('lists subscriptions first, then each live sub-customer', () => {
+    expect(blockersFor({ activeSubscriptions: 2 }, ['sub-a', 'sub-b'])).toEqual([
+      { type: 'activeSubscription', id: 'subscriptions', detail: '2 active subscription(s)' },
+      { type: 'subCustomer', id: 'sub-a', detail: 'sub-customer is not deleted' },
+      { type: 'subCustomer', id: 'sub-b', detail: 'sub-customer is not deleted' },
+    ]);
+    expect(blockersFor({ activeSubscriptions: 0 }, [])).toEqual([]);
+  });
+});
+
+describe('initialSteps', () => {
+  it('starts the three cascade steps as PENDING with no attempts', () => {
+    const steps = initialSteps('2026-01-01T00:00:00.000Z');
+    expect(Object.keys(steps).sort()).toEqual(['devices', 'email', 'sessions']);
+    for (const step of Object.values(steps)) expect(step).toEqual({ status: 'PENDING', attempts: 0, updatedAt: '2026-01-01T00:00:00.000Z' });
+  });
+});

@@ -1,0 +1,241 @@
+import type {
+  AuditRecord,
+  CommitResult,
+  CustomerDeletionCommit,
+  DeletionInput,
+  DeletionStore,
+  StoredIdempotency,
+  UserDeletionCommit,
+} from '../../../shared/domain/deletion-ports';
+import type { CustomerState, UserState } from '../../../shared/domain/deletion-rules';
+import { DeletionService } from '../../../shared/domain/deletion-service';
+import {
+  ConflictError,
+  DependencyUnavailableError,
+  ForbiddenError,
+  IdempotencyKeyReuseError,
+  NotFoundError,
+  ValidationError,
+} from '../../../shared/domain/errors';
+import { actorFactory } from '../../fixtures/actors';
+
+type Customer = CustomerState & { name?: string; email?: string };
+
+/** A scripted store: answers reads from fixtures and commits from a queue of results; records calls. */
+class ScriptedStore implements DeletionStore {
+  customers = new Map<string, Customer>();
+  users = new Map<string, UserState & { name?: string; email?: string }>();
+  idempotency = new Map<string, StoredIdempotency>();
+  commitResults: CommitResult[] = [];
+  customerCommits: CustomerDeletionCommit[] = [];
+  userCommits: UserDeletionCommit[] = [];
+  audits: AuditRecord[] = [];
+  reads: string[] = [];
+  liveChildren: string[] = [];
+  userIds: string[] = [];
+
+  async getCustomer(id: string) {
+    this.reads.push(`customer:${id}`);
+    return this.customers.get(id);
+  }
+  async getUser(customerId: string, userId: string) {
+    this.reads.push(`user:${customerId}/${userId}`);
+    return this.users.get(`${customerId}/${userId}`);
+  }
+  async listUserIds() {
+    return this.userIds;
+  }
+  async liveSubCustomerIds() {
+    return this.liveChildren;
+  }
+  async getIdempotency(accountId: string, key: string) {
+    return this.idempotency.get(`${accountId}/${key}`);
+  }
+  async commitCustomerDeletion(commit: CustomerDeletionCommit) {
+    this.customerCommits.push(commit);
+    return this.commitResults.shift() ?? { kind: 'committed' as const };
+  }
+  async commitUserDeletion(commit: UserDeletionCommit) {
+    this.userCommits.push(commit);
+    return this.commitResults.shift() ?? { kind: 'committed' as const };
+  }
+  async writeAudit(record: AuditRecord) {
+    this.audits.push(record);
+  }
+}
+
+function serviceWith(store: ScriptedStore) {
+  let n = 0;
+  return new DeletionService({
+    store,
+    clock: { now: () => new Date('2026-11-22T10:00:00.000Z') },
+    ids: { newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` },
+    sleep: async () => undefined,
+  });
+}
+
+function inputFactory(overrides: Partial<DeletionInput> = {}): DeletionInput {
+  return { actor: actorFactory(), mode: 'soft', reason: null, ticket: null, idempotencyKey: null, correlationId: 'corr-1', ...overrides };
+}
+
+const activeCustomer = (overrides: Partial<Customer> = {}): Customer => ({
+  id: 'c-1',
+  parentId: 'reseller-1',
+  status: 'ACTIVE',
+  activeSubscriptions: 0,
+  liveChildren: 0,
+  name: 'Alice',
+  email: 'alice@example.com',
+  ...overrides,
+});
+
+describe('DeletionService.deleteCustomer', () => {
+  it('commits a reseller soft delete in one write, without reading first', async () => {
+    // Prepare
+    const store = new ScriptedStore();
+    // Act
+    const receipt = await serviceWith(store).deleteCustomer('c-1', inputFactory());
+    // Assess
+    expect(store.reads).toEqual([]);
+    expect(store.customerCommits).toHaveLength(1);
+    const commit = store.customerCommits[0]!;
+    expect(commit.expectedParentId).toBe('reseller-1');
+    expect(commit.request).toMatchObject({ requestId: receipt.requestId, status: 'IN_PROGRESS', mode: 'soft', subject: { type: 'customer', customerId: 'c-1' } });
+    expect(Object.values(commit.request.steps).map((s) => s.status)).toEqual(['PENDING', 'PENDING', 'PENDING']);
+    expect(commit.events.map((e) => e.queue)).toEqual(['revoke-devices', 'end-sessions', 'send-email']);
+    expect(new Set(commit.events.map((e) => e.event.eventId)).size).toBe(3);
+    expect(commit.events.every((e) => e.event.eventType === 'customer.deleted' && e.event.eventVersion === 1 && e.event.requestId === receipt.requestId)).toBe(true);
+    expect(commit.audit).toMatchObject({ outcome: 'ALLOWED', action: 'customer.delete', requestId: receipt.requestId, actor: { sub: 'user-1', role: 'RESALE', accountId: 'reseller-1' } });
+    expect(receipt.deletedAt).toBe('2026-11-22T10:00:00.000Z');
+  });
+
+  it('reads the target first for ADMIN, and carries the address only in the email event', async () => {
+    const store = new ScriptedStore();
+    store.customers.set('c-1', activeCustomer({ parentId: 'anyone' }));
+    await serviceWith(store).deleteCustomer('c-1', inputFactory({ actor: actorFactory({ role: 'ADMIN', accountId: 'platform' }) }));
+    expect(store.reads).toEqual(['customer:c-1']);
+    const commit = store.customerCommits[0]!;
+    expect(commit.expectedParentId).toBe('anyone');
+    expect(commit.events.find((e) => e.queue === 'send-email')?.event.recipient).toEqual({ email: 'alice@example.com', name: 'Alice' });
+    expect(commit.events.filter((e) => e.event.recipient !== undefined)).toHaveLength(1);
+  });
+
+  it('refuses by claims before any read or write, and audits the denial', async () => {
+    const store = new ScriptedStore();
+    await expect(serviceWith(store).deleteCustomer('c-1', inputFactory({ actor: actorFactory({ scopes: [] }) }))).rejects.toBeInstanceOf(ForbiddenError);
+    expect(store.customerCommits).toHaveLength(0);
+    expect(store.reads).toHaveLength(0);
+    expect(store.audits).toEqual([expect.objectContaining({ outcome: 'DENIED', detail: 'SCOPE_MISSING', target: { type: 'customer', customerId: 'c-1' } })]);
+  });
+
+  it('requires a reason for a hard delete', async () => {
+    const store = new ScriptedStore();
+    const admin = actorFactory({ role: 'ADMIN', scopes: ['customers:delete', 'customers:purge'] });
+    await expect(serviceWith(store).deleteCustomer('c-1', inputFactory({ actor: admin, mode: 'hard' }))).rejects.toBeInstanceOf(ValidationError);
+    expect(store.customerCommits).toHaveLength(0);
+  });
+
+  it('erases the users of a hard-deleted customer in the same commit', async () => {
+    const store = new ScriptedStore();
+    store.customers.set('c-1', activeCustomer());
+    store.userIds = ['u-1', 'u-2'];
+    const admin = actorFactory({ role: 'ADMIN', scopes: ['customers:delete', 'customers:purge'] });
+    await serviceWith(store).deleteCustomer('c-1', inputFactory({ actor: admin, mode: 'hard', reason: 'GDPR erasure request' }));
+    expect(store.customerCommits[0]).toMatchObject({ mode: 'hard', eraseUserIds: ['u-1', 'u-2'] });
+  });
+
+  it('explains a refused write from the state the condition saw: 404', async () => {
+    const store = new ScriptedStore();
+    store.commitResults = [{ kind: 'refused', customer: undefined }];
+    await expect(serviceWith(store).deleteCustomer('c-1', inputFactory())).rejects.toBeInstanceOf(NotFoundError);
+    expect(store.audits.map((a) => a.outcome)).toEqual(['NOT_FOUND']);
+  });
+
+  it('explains a refused write: 403 for a customer of another reseller', async () => {
+    const store = new ScriptedStore();
+    store.commitResults = [{ kind: 'refused', customer: activeCustomer({ parentId: 'reseller-2' }) }];
+    await expect(serviceWith(store).deleteCustomer('c-1', inputFactory())).rejects.toMatchObject({ status: 403, code: 'NOT_MANAGED' });
+    expect(store.audits.map((a) => a.outcome)).toEqual(['DENIED']);
+  });
+
+  it('explains a refused write: 409 listing the live sub-customers', async () => {
+    const store = new ScriptedStore();
+    store.commitResults = [{ kind: 'refused', customer: activeCustomer({ liveChildren: 1 }) }];
+    store.liveChildren = ['c-1-a'];
+    const error = await serviceWith(store).deleteCustomer('c-1', inputFactory()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).blockers).toEqual([{ type: 'subCustomer', id: 'c-1-a', detail: 'sub-customer is not deleted' }]);
+    expect(store.audits.map((a) => a.outcome)).toEqual(['CONFLICT']);
+  });
+
+  it('retries a contended write and then answers from the new state', async () => {
+    const store = new ScriptedStore();
+    store.commitResults = [{ kind: 'contended' }, { kind: 'refused', customer: activeCustomer({ status: 'DELETED' }) }];
+    await expect(serviceWith(store).deleteCustomer('c-1', inputFactory())).rejects.toBeInstanceOf(NotFoundError);
+    expect(store.customerCommits).toHaveLength(2);
+  });
+
+  it('gives up with 503 when contention never clears', async () => {
+    const store = new ScriptedStore();
+    store.commitResults = Array.from({ length: 10 }, () => ({ kind: 'contended' as const }));
+    await expect(serviceWith(store).deleteCustomer('c-1', inputFactory())).rejects.toBeInstanceOf(DependencyUnavailableError);
+  });
+
+  it('replays the first receipt for the same Idempotency-Key and request', async () => {
+    const store = new ScriptedStore();
+    const first = await serviceWith(store).deleteCustomer('c-1', inputFactory({ idempotencyKey: 'k-1' }));
+    const fingerprint = store.customerCommits[0]!.idempotency!.fingerprint;
+    store.commitResults = [{ kind: 'replay', stored: { fingerprint, receipt: first } }];
+    const second = await serviceWith(store).deleteCustomer('c-1', inputFactory({ idempotencyKey: 'k-1' }));
+    expect(second).toEqual(first);
+  });
+
+  it('refuses the same Idempotency-Key on a different request', async () => {
+    const store = new ScriptedStore();
+    await serviceWith(store).deleteCustomer('c-1', inputFactory({ idempotencyKey: 'k-1' }));
+    const stored = { fingerprint: store.customerCommits[0]!.idempotency!.fingerprint, receipt: { requestId: 'r', deletedAt: 'd' } };
+    store.commitResults = [{ kind: 'replay', stored }];
+    await expect(serviceWith(store).deleteCustomer('c-2', inputFactory({ idempotencyKey: 'k-1' }))).rejects.toBeInstanceOf(IdempotencyKeyReuseError);
+  });
+
+  it('replays for an ADMIN retry whose pre-read finds the customer already deleted', async () => {
+    const store = new ScriptedStore();
+    const admin = actorFactory({ role: 'ADMIN', accountId: 'platform' });
+    store.customers.set('c-1', activeCustomer());
+    const first = await serviceWith(store).deleteCustomer('c-1', inputFactory({ actor: admin, idempotencyKey: 'k-9' }));
+    store.idempotency.set('platform/k-9', { fingerprint: store.customerCommits[0]!.idempotency!.fingerprint, receipt: first });
+    store.customers.set('c-1', activeCustomer({ status: 'DELETED' }));
+    await expect(serviceWith(store).deleteCustomer('c-1', inputFactory({ actor: admin, idempotencyKey: 'k-9' }))).resolves.toEqual(first);
+    expect(store.customerCommits).toHaveLength(1);
+  });
+});
+
+describe('DeletionService.deleteUser', () => {
+  const requestor = actorFactory({ accountId: 'reseller-1', scopes: ['users:delete'] });
+
+  it('commits a user deletion with the user address in the email event', async () => {
+    const store = new ScriptedStore();
+    store.customers.set('c-1', activeCustomer());
+    store.users.set('c-1/u-1', { id: 'u-1', customerId: 'c-1', status: 'ACTIVE', name: 'Sam', email: 'sam@example.com' });
+    const receipt = await serviceWith(store).deleteUser('c-1', 'u-1', inputFactory({ actor: requestor, mode: 'hard' }));
+    const commit = store.userCommits[0]!;
+    expect(commit).toMatchObject({ customerId: 'c-1', userId: 'u-1', request: { requestId: receipt.requestId, subject: { type: 'user', customerId: 'c-1', userId: 'u-1' } } });
+    expect(commit.events.every((e) => e.event.eventType === 'user.deleted')).toBe(true);
+    expect(commit.events.find((e) => e.queue === 'send-email')?.event.recipient).toEqual({ email: 'sam@example.com', name: 'Sam' });
+  });
+
+  it('is 404 USER for a user of another customer, and audits it', async () => {
+    const store = new ScriptedStore();
+    store.customers.set('c-1', activeCustomer());
+    await expect(serviceWith(store).deleteUser('c-1', 'u-x', inputFactory({ actor: requestor }))).rejects.toMatchObject({ status: 404, kind: 'user' });
+    expect(store.userCommits).toHaveLength(0);
+    expect(store.audits.map((a) => [a.outcome, a.action])).toEqual([['NOT_FOUND', 'user.delete']]);
+  });
+
+  it('is 403 for a requestor two levels up', async () => {
+    const store = new ScriptedStore();
+    store.customers.set('c-1', activeCustomer({ parentId: 'reseller-1-child' }));
+    store.users.set('c-1/u-1', { id: 'u-1', customerId: 'c-1', status: 'ACTIVE' });
+    await expect(serviceWith(store).deleteUser('c-1', 'u-1', inputFactory({ actor: requestor }))).rejects.toBeInstanceOf(ForbiddenError);
+  });
+});
