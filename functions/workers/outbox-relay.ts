@@ -9,6 +9,10 @@ import { createOutboxRelay } from '../../shared/outbox/outbox-relay';
 /** Stream consumer: publishes committed outbox events to the consumer queues. */
 const queueUrls = Object.fromEntries(queues.map((q) => [q.id, requireEnv(q.urlEnv)])) as Record<QueueId, string>;
 
+// Talk to the endpoint the SDK is configured with (regional in AWS, AWS_ENDPOINT_URL_SQS locally),
+// not to whatever host a queue URL names.
+const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+
 export const handler = middy(
-  createOutboxRelay({ publisher: new SqsQueuePublisher(new SQSClient({}), queueUrls), doc: createDocumentClient(), tableName: requireEnv('TABLE_NAME') }),
+  createOutboxRelay({ publisher: new SqsQueuePublisher(sqs, queueUrls), doc: createDocumentClient(), tableName: requireEnv('TABLE_NAME') }),
 );

@@ -8,7 +8,7 @@ import type { QueueId } from '../../../infra/catalog';
 /** Clients pointed at the run's emulators (AWS_ENDPOINT_URL_* set by the global setup). */
 export function testClients() {
   const dynamo = new DynamoDBClient({ region: 'us-east-1' });
-  return { dynamo, doc: DynamoDBDocumentClient.from(dynamo), sqs: new SQSClient({ region: 'us-east-1' }) };
+  return { dynamo, doc: DynamoDBDocumentClient.from(dynamo), sqs: new SQSClient({ region: 'us-east-1', useQueueUrlAsEndpoint: false }) };
 }
 
 export function uniqueName(label: string): string {
