@@ -31,7 +31,8 @@ beforeAll(async () => {
   table = tableReader(stack);
   // A deleted customer for CUSTOMER_1002.
   const admin = await tokenFor({ accountId: 'grandparent', role: 'ADMIN', scope: 'customers:delete' });
-  expect((await call(stack, 'DELETE', '/customer/gone', { token: admin })).status).toBe(200);
+  const deleted = await call(stack, 'DELETE', '/customer/gone', { token: admin });
+  if (deleted.status !== 200) throw new Error(`setup: could not delete customer 'gone' (${deleted.status})`);
 }, 60000);
 
 afterAll(async () => {
