@@ -15,9 +15,11 @@ const UNAVAILABLE = new Set([
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
 
 export function isUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as NodeJS.ErrnoException).code ?? (error.cause as NodeJS.ErrnoException | undefined)?.code;
-  return UNAVAILABLE.has(error.name) || (code !== undefined && NETWORK_CODES.has(code));
+  // Duck-typed, not `instanceof Error`: socket errors may come from another realm (a VM context).
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code, cause } = error as { name?: string; code?: string; cause?: { code?: string } };
+  const networkCode = code ?? cause?.code;
+  return (name !== undefined && UNAVAILABLE.has(name)) || (networkCode !== undefined && NETWORK_CODES.has(networkCode));
 }
 
 /** Runs a DynamoDB call; an outage becomes a DependencyUnavailableError, anything else stays a fault. */

@@ -1,0 +1,73 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createLambdaContext } from '../../../infra/local/lambda-runtime';
+import { freePort } from '../../../infra/local/ports';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../../infra/local/local-config';
+import { DynamoDeletionStore } from '../../../shared/adapters/dynamodb/deletion-store';
+import { createDocumentClient } from '../../../shared/adapters/dynamodb/client';
+import { createTokenVerifier } from '../../../shared/auth/token-verifier';
+import { DeletionService } from '../../../shared/domain/deletion-service';
+import { systemClock, uuidIds } from '../../../shared/domain/system';
+import { apiEventFactory } from '../../fixtures/api-events';
+import { actorFactory } from '../../fixtures/actors';
+import { tokenFor } from '../../fixtures/tokens';
+
+/** Faults never leak: a dependency that is down is a 503, anything unexpected a generic 500. */
+
+type Factory = typeof import('../../../functions/api/delete-customer').createDeleteCustomerHandler;
+let createDeleteCustomerHandler: Factory;
+
+beforeAll(async () => {
+  // The module builds its production wiring at load, from its environment, as in Lambda.
+  Object.assign(process.env, {
+    TABLE_NAME: 'unused',
+    JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
+    JWT_ISSUER: LOCAL_ISSUER,
+    JWT_AUDIENCE: LOCAL_AUDIENCE,
+    JWT_MAX_TOKEN_AGE_SECONDS: '3600',
+  });
+  ({ createDeleteCustomerHandler } = await import('../../../functions/api/delete-customer'));
+});
+
+const event = (token: string) =>
+  apiEventFactory({ routePath: '/customer/{customerId}', path: '/customer/c-1', pathParameters: { customerId: 'c-1' }, headers: { authorization: `Bearer ${token}` } });
+
+const trustingVerifier = { verify: async () => actorFactory({ accountId: 'reseller-1' }) };
+
+async function invoke(handler: ReturnType<Factory>, token: string) {
+  return (await handler(event(token), createLambdaContext('delete-customer', 10))) as APIGatewayProxyStructuredResultV2;
+}
+
+it('answers 503 in the v1 shape when the JWKS cannot be fetched', async () => {
+  const port = await freePort(); // nothing listens there
+  const handler = createDeleteCustomerHandler({
+    verifier: createTokenVerifier({ jwksUrl: `http://127.0.0.1:${port}/jwks.json`, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, maxTokenAgeSeconds: 3600, jwksTimeoutMs: 500 }),
+    service: new DeletionService({ store: {} as never, clock: systemClock, ids: uuidIds }),
+  });
+  const response = await invoke(handler, await tokenFor({ accountId: 'reseller-1', role: 'RESALE', scope: 'customers:delete' }));
+  expect(response.statusCode).toBe(503);
+  expect(response.body).toBe(JSON.stringify({ success: false, message: 'Service unavailable. Please try again', code: 'SERVICE_UNAVAILABLE' }));
+});
+
+it('answers 503 when DynamoDB is unreachable, with no SDK message in the body', async () => {
+  const port = await freePort();
+  const unreachable = createDocumentClient(new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 }));
+  const handler = createDeleteCustomerHandler({
+    verifier: trustingVerifier,
+    service: new DeletionService({ store: new DynamoDeletionStore(unreachable, 'any'), clock: systemClock, ids: uuidIds }),
+  });
+  const response = await invoke(handler, 'ignored');
+  expect(response.statusCode).toBe(503);
+  expect(response.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/i);
+});
+
+it('answers a generic 500 for an unexpected fault', async () => {
+  const broken = { commitCustomerDeletion: async () => { throw new TypeError("Cannot read properties of undefined (reading 'Item')"); } };
+  const handler = createDeleteCustomerHandler({
+    verifier: trustingVerifier,
+    service: new DeletionService({ store: broken as never, clock: systemClock, ids: uuidIds }),
+  });
+  const response = await invoke(handler, 'ignored');
+  expect(response.statusCode).toBe(500);
+  expect(response.body).toBe(JSON.stringify({ success: false, message: 'Internal server error', code: 'INTERNAL_ERROR' }));
+});
