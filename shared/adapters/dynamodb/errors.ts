@@ -17,9 +17,13 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOST
 export function isUnavailable(error: unknown): boolean {
   // Duck-typed, not `instanceof Error`: socket errors may come from another realm (a VM context).
   if (typeof error !== 'object' || error === null) return false;
-  const { name, code, cause } = error as { name?: string; code?: string; cause?: { code?: string } };
+  const { name, code, cause, $metadata } = error as { name?: string; code?: string; cause?: { code?: string }; $metadata?: { httpStatusCode?: number } };
   const networkCode = code ?? cause?.code;
-  return (name !== undefined && UNAVAILABLE.has(name)) || (networkCode !== undefined && NETWORK_CODES.has(networkCode));
+  if ((name !== undefined && UNAVAILABLE.has(name)) || (networkCode !== undefined && NETWORK_CODES.has(networkCode))) return true;
+  // An SDK error with no HTTP status never got an answer from DynamoDB (connection refused, reset,
+  // timed out); one with a 5xx status got a server fault. Either way the service is not there for us.
+  if ($metadata !== undefined) return $metadata.httpStatusCode === undefined || $metadata.httpStatusCode >= 500;
+  return false;
 }
 
 /** Runs a DynamoDB call; an outage becomes a DependencyUnavailableError, anything else stays a fault. */
