@@ -1,0 +1,113 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Subject } from '../../domain/model';
+import { mapWithConcurrency } from '../../workers/concurrency';
+import type { DeviceRevoker, WorkContext } from '../../workers/ports';
+import { keys } from './keys';
+
+/** One status change applied to every item of a kind (devices, sessions) that belongs to a subject. */
+export interface SubjectItemTransition {
+  /** Sort key prefix of the items, e.g. `DEVICE#`. */
+  prefix: string;
+  from: string;
+  to: string;
+  /** Attribute stamped with the attempt's time, e.g. `revokedAt`. */
+  timeAttribute: string;
+  /** Attribute stamped with the deletion request's id, e.g. `revokedByRequestId`. */
+  requestAttribute: string;
+}
+
+/**
+ * Moves every `from` item of the subject to `to`. The query pages through the customer's partition
+ * (a user subject keeps only that user's items) and reads only items still in `from`; each update
+ * is conditional on `status = from`, so a retry or a duplicate never touches an item twice and a
+ * run cut short (timeout) resumes where it stopped. Updates run a few at a time per page.
+ */
+export async function transitionSubjectItems(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  subject: Subject,
+  transition: SubjectItemTransition,
+  context: WorkContext,
+  options: { concurrency?: number } = {},
+): Promise<{ changed: number; skipped: number }> {
+  const userFilter = subject.type === 'user';
+  let changed = 0;
+  let skipped = 0;
+  let exclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: userFilter ? '#status = :from AND userId = :userId' : '#status = :from',
+        ProjectionExpression: 'pk, sk',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':pk': keys.customerPartition(subject.customerId),
+          ':prefix': transition.prefix,
+          ':from': transition.from,
+          ...(userFilter ? { ':userId': subject.userId } : {}),
+        },
+        ConsistentRead: true,
+        ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}),
+      }),
+    );
+    const results = await mapWithConcurrency(page.Items ?? [], options.concurrency ?? 10, async (item) => {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: item.pk as string, sk: item.sk as string },
+            UpdateExpression: `SET #status = :to, #time = :at, #request = :requestId`,
+            ConditionExpression: userFilter ? '#status = :from AND userId = :userId' : '#status = :from',
+            ExpressionAttributeNames: { '#status': 'status', '#time': transition.timeAttribute, '#request': transition.requestAttribute },
+            ExpressionAttributeValues: {
+              ':to': transition.to,
+              ':from': transition.from,
+              ':at': context.at,
+              ':requestId': context.requestId,
+              ...(userFilter ? { ':userId': subject.userId } : {}),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        // Changed since the query (a concurrent delivery got there first): nothing left to do.
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    });
+    const done = results.filter(Boolean).length;
+    changed += done;
+    skipped += results.length - done;
+    exclusiveStartKey = page.LastEvaluatedKey;
+  } while (exclusiveStartKey);
+  return { changed, skipped };
+}
+
+export const deviceRevocation: SubjectItemTransition = {
+  prefix: keys.prefixes.device,
+  from: 'ACTIVE',
+  to: 'REVOKED',
+  timeAttribute: 'revokedAt',
+  requestAttribute: 'revokedByRequestId',
+};
+
+export const sessionTermination: SubjectItemTransition = {
+  prefix: keys.prefixes.session,
+  from: 'ACTIVE',
+  to: 'TERMINATED',
+  timeAttribute: 'terminatedAt',
+  requestAttribute: 'terminatedByRequestId',
+};
+
+/** Revokes the subject's devices in the table. */
+export class DynamoDbDeviceRevoker implements DeviceRevoker {
+  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+
+  async revokeAll(subject: Subject, context: WorkContext): Promise<{ revoked: number }> {
+    const { changed } = await transitionSubjectItems(this.doc, this.tableName, subject, deviceRevocation, context);
+    return { revoked: changed };
+  }
+}

@@ -1,0 +1,134 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ProgressConflictError } from '../../domain/cascade-errors';
+import type { RequestStatus, Step, StepName } from '../../domain/model';
+import { applyStepOutcome, type ProgressTransition, type StepOutcome } from '../../domain/request-progress';
+import type { EventClaim, ProgressWriteResult, RequestProgress } from '../../workers/ports';
+import { keys } from './keys';
+import { completeClaimUpdate } from './processed-events';
+
+interface StoredProgress {
+  status: RequestStatus;
+  steps: Partial<Record<StepName, Step>>;
+  updatedAt?: string;
+  /** Optimistic lock over the steps map: every step write bumps it. Absent on a new request. */
+  progressVersion?: number;
+}
+
+const VERSION = 'progressVersion';
+
+/**
+ * Applies the pure step rules (shared/domain/request-progress.ts) to the request item with
+ * optimistic concurrency: read the request, compute the next steps and request status, write them
+ * back on condition that `progressVersion` has not moved; on a conflict, read again. Three
+ * consumers finishing at the same moment therefore never lose each other's step, and the derived
+ * request status always matches the steps it was derived from.
+ */
+export class DynamoDbRequestProgressStore implements RequestProgress {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly options: { maxConflictRetries?: number } = {},
+  ) {}
+
+  async complete(requestId: string, step: StepName, claim: EventClaim, at: string): Promise<ProgressWriteResult> {
+    const marker = completeClaimUpdate(this.tableName, claim, at);
+    for (let attempt = 0; attempt < this.maxAttempts; attempt += 1) {
+      const stored = await this.read(requestId);
+      if (!stored) {
+        // No request to update (it should always exist: the API writes it with the outbox), but
+        // the work is done: remember that, so a duplicate does not do it again.
+        try {
+          await this.doc.send(new UpdateCommand(marker));
+          return 'no-request';
+        } catch (error) {
+          if (error instanceof ConditionalCheckFailedException) return 'claim-lost';
+          throw error;
+        }
+      }
+      const transition = applyStepOutcome(stored, step, { kind: 'succeeded' }, at);
+      const items: NonNullable<TransactWriteCommand['input']['TransactItems']> = [{ Update: marker }];
+      if (transition.changed) items.push({ Update: this.requestUpdate(requestId, stored, transition) });
+      try {
+        await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+        return transition.changed ? 'recorded' : 'unchanged';
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const [markerReason, requestReason] = error.CancellationReasons ?? [];
+        if (markerReason?.Code === 'ConditionalCheckFailed') return 'claim-lost';
+        if (requestReason?.Code !== 'ConditionalCheckFailed' && !isTransactionConflict(error)) throw error;
+        await pause(attempt);
+      }
+    }
+    throw new ProgressConflictError(requestId);
+  }
+
+  async recordFailure(requestId: string, step: StepName, failure: { error: string; exhausted: boolean }, at: string): Promise<ProgressWriteResult> {
+    const outcome: StepOutcome = { kind: 'failed', error: failure.error, exhausted: failure.exhausted };
+    for (let attempt = 0; attempt < this.maxAttempts; attempt += 1) {
+      const stored = await this.read(requestId);
+      if (!stored) return 'no-request';
+      const transition = applyStepOutcome(stored, step, outcome, at);
+      if (!transition.changed) return 'unchanged';
+      try {
+        await this.doc.send(new UpdateCommand(this.requestUpdate(requestId, stored, transition)));
+        return 'recorded';
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        await pause(attempt);
+      }
+    }
+    throw new ProgressConflictError(requestId);
+  }
+
+  private get maxAttempts(): number {
+    return this.options.maxConflictRetries ?? 8;
+  }
+
+  private async read(requestId: string): Promise<StoredProgress | undefined> {
+    const result = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.request(requestId),
+        ConsistentRead: true,
+        ProjectionExpression: '#status, #steps, updatedAt, #version',
+        ExpressionAttributeNames: { '#status': 'status', '#steps': 'steps', '#version': VERSION },
+      }),
+    );
+    if (!result.Item) return undefined;
+    const item = result.Item as Partial<StoredProgress>;
+    return {
+      status: item.status ?? 'IN_PROGRESS',
+      steps: item.steps ?? {},
+      ...(item.updatedAt !== undefined ? { updatedAt: item.updatedAt } : {}),
+      ...(item.progressVersion !== undefined ? { progressVersion: item.progressVersion } : {}),
+    };
+  }
+
+  private requestUpdate(requestId: string, stored: StoredProgress, transition: ProgressTransition) {
+    const current = stored.progressVersion;
+    return {
+      TableName: this.tableName,
+      Key: keys.request(requestId),
+      UpdateExpression: 'SET #steps = :steps, #status = :status, updatedAt = :updatedAt, #version = :next',
+      ConditionExpression: current === undefined ? 'attribute_exists(pk) AND attribute_not_exists(#version)' : '#version = :current',
+      ExpressionAttributeNames: { '#status': 'status', '#steps': 'steps', '#version': VERSION },
+      ExpressionAttributeValues: {
+        ':steps': transition.steps,
+        ':status': transition.status,
+        ':updatedAt': transition.updatedAt,
+        ':next': (current ?? 0) + 1,
+        ...(current === undefined ? {} : { ':current': current }),
+      },
+    };
+  }
+}
+
+function isTransactionConflict(error: TransactionCanceledException): boolean {
+  return (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict');
+}
+
+/** A short, jittered pause before re-reading a request another writer just changed. */
+function pause(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
+}

@@ -1,0 +1,67 @@
+import type { StepName, Subject } from '../domain/model';
+
+/**
+ * The ports a cascade consumer talks through. The DynamoDB adapters implement them
+ * (shared/adapters/dynamodb, shared/adapters/vpn); unit tests pass in-memory fakes.
+ */
+
+export interface WorkContext {
+  requestId: string;
+  eventId: string;
+  /** ISO-8601 time of this attempt: stamped on what the work changes (revokedAt, terminatedAt). */
+  at: string;
+}
+
+/** Every ACTIVE device of the subject becomes REVOKED. Idempotent: already revoked devices are left alone. */
+export interface DeviceRevoker {
+  revokeAll(subject: Subject, context: WorkContext): Promise<{ revoked: number }>;
+}
+
+/**
+ * Ends every ACTIVE VPN session of the subject. The default adapter works on the table; an adapter
+ * for a real VPN gateway disconnects there first, then records TERMINATED. Must be idempotent.
+ */
+export interface VpnSessionGateway {
+  terminateActiveSessions(subject: Subject, context: WorkContext): Promise<{ terminated: number }>;
+}
+
+export interface Contact {
+  email: string;
+  name: string;
+}
+
+/** Fallbacks for the send-email consumer when an event carries no recipient (soft deletes keep the data). */
+export interface ContactDirectory {
+  findContact(subject: Subject): Promise<Contact | undefined>;
+  findCustomerName(customerId: string): Promise<string | undefined>;
+}
+
+/** Proof that this invocation owns the processing of one event (see ProcessedEvents.claim). */
+export interface EventClaim {
+  consumer: string;
+  eventId: string;
+  token: string;
+}
+
+export type ClaimResult =
+  | { outcome: 'claimed'; claim: EventClaim }
+  /** Already processed: a duplicate delivery, nothing to do. */
+  | { outcome: 'completed' }
+  /** Another delivery of the same event is being processed right now: retry later. */
+  | { outcome: 'in-progress' };
+
+/** Consumer idempotency markers, PROCESSED#<consumer>/<eventId>. */
+export interface ProcessedEvents {
+  claim(consumer: string, eventId: string, details: { requestId: string; now: Date }): Promise<ClaimResult>;
+  /** Gives a claim up after a failed attempt, so the retry can claim it at once. */
+  release(claim: EventClaim): Promise<void>;
+}
+
+export type ProgressWriteResult = 'recorded' | 'unchanged' | 'no-request' | 'claim-lost';
+
+/** The deletion request's step bookkeeping, applied with the rules of shared/domain/request-progress.ts. */
+export interface RequestProgress {
+  /** Marks the claim COMPLETE and the step SUCCESS in one transaction. */
+  complete(requestId: string, step: StepName, claim: EventClaim, at: string): Promise<ProgressWriteResult>;
+  recordFailure(requestId: string, step: StepName, failure: { error: string; exhausted: boolean }, at: string): Promise<ProgressWriteResult>;
+}

@@ -1,0 +1,75 @@
+import '../../fixtures/worker-env';
+import { createEndSessionsHandler } from '../../../functions/workers/end-sessions';
+import { redriveDlq } from '../../../infra/local/redrive';
+import { requestItem, sessionItem } from '../../../shared/adapters/dynamodb/items';
+import { keys } from '../../../shared/adapters/dynamodb/keys';
+import { TableVpnSessionGateway } from '../../../shared/adapters/vpn/table-session-gateway';
+import { VpnGatewayError } from '../../../shared/domain/cascade-errors';
+import type { VpnSessionGateway } from '../../../shared/workers/ports';
+import { cascadeEventFactory, requestForEvent } from '../../fixtures/cascade-events';
+import { pollerFor, pollUntil, putItems, queueDepth, readCustomerItems, readRequest, sendBody, silentLog, workerTestBed, type TestBed } from './harness';
+
+describe('end-sessions: retries exhausted, then redriven', () => {
+  let bed: TestBed;
+
+  beforeAll(async () => {
+    bed = await workerTestBed();
+  });
+
+  afterAll(() => bed.destroy());
+
+  it('marks the step FAILED when the message goes to the DLQ, and a redrive brings the request back to SUCCESS', async () => {
+    // Prepare: the other two steps are done; the VPN gateway is down
+    const customerId = 'cust-vpn-down';
+    const event = cascadeEventFactory({ subject: { type: 'customer', customerId } });
+    const done = { status: 'SUCCESS' as const, attempts: 1, updatedAt: '2026-11-22T07:31:00.000Z' };
+    const request = requestForEvent(event);
+    await putItems(bed.doc, bed.tableName, [
+      requestItem({ ...request, steps: { ...request.steps, devices: done, email: done } }),
+      sessionItem({ id: 's1', customerId }),
+      sessionItem({ id: 's2', customerId }),
+    ]);
+    const table = new TableVpnSessionGateway(bed.doc, bed.tableName);
+    let gatewayDown = true;
+    const gateway: VpnSessionGateway = {
+      terminateActiveSessions: async (subject, context) => {
+        if (gatewayDown) throw new VpnGatewayError('VPN gateway unavailable');
+        return table.terminateActiveSessions(subject, context);
+      },
+    };
+    const queue = bed.queues['end-sessions'];
+    const poller = pollerFor(bed, 'end-sessions', createEndSessionsHandler({ doc: bed.doc, tableName: bed.tableName, sessions: gateway, log: silentLog }));
+    await sendBody(bed.sqs, queue.url, event);
+
+    // Act: first delivery
+    await pollUntil(poller, (seen) => seen.length === 1);
+
+    // Assess: a failed attempt, not yet a failed step
+    expect((await readRequest(bed.doc, bed.tableName, event.requestId)).steps.sessions).toMatchObject({ status: 'PENDING', attempts: 1, lastError: 'VPN gateway unavailable' });
+
+    // Act: the remaining deliveries, until SQS moves the message to the DLQ
+    const rest = await pollUntil(poller, async () => (await queueDepth(bed.sqs, queue.dlqUrl)) === 1);
+
+    // Assess
+    expect(rest.map((o) => o.failed)).toEqual([1, 1]);
+    const failed = await readRequest(bed.doc, bed.tableName, event.requestId);
+    expect(failed.steps.sessions).toMatchObject({ status: 'FAILED', attempts: 3, lastError: 'VPN gateway unavailable' });
+    expect(failed.status).toBe('FAILED');
+    expect(await queueDepth(bed.sqs, queue.url)).toBe(0);
+
+    // Act: the gateway is back; redrive the DLQ and let the consumer run
+    gatewayDown = false;
+    const redriven = await redriveDlq(bed.sqs, { dlqUrl: queue.dlqUrl, sourceUrl: queue.url });
+    const after = await pollUntil(poller, (seen) => seen.length === 1);
+
+    // Assess
+    expect(redriven).toEqual({ moved: 1, failed: 0 });
+    expect(after).toEqual([{ received: 1, deleted: 1, failed: 0, wholeBatchFailed: false }]);
+    const recovered = await readRequest(bed.doc, bed.tableName, event.requestId);
+    expect(recovered.steps.sessions).toMatchObject({ status: 'SUCCESS', attempts: 4, lastError: 'VPN gateway unavailable' });
+    expect(recovered.status).toBe('SUCCESS');
+    const sessions = await readCustomerItems(bed.doc, bed.tableName, customerId, keys.prefixes.session);
+    expect(sessions.map((s) => s.status)).toEqual(['TERMINATED', 'TERMINATED']);
+    expect(await queueDepth(bed.sqs, queue.dlqUrl)).toBe(0);
+  });
+});

@@ -1,0 +1,179 @@
+import type { Step, StepName } from '../../../shared/domain/model';
+import {
+  MAX_LAST_ERROR_LENGTH,
+  applyStepOutcome,
+  deriveRequestStatus,
+  nextStep,
+  safeErrorText,
+  type StepOutcome,
+} from '../../../shared/domain/request-progress';
+
+const T0 = '2026-11-22T07:30:00.000Z';
+const T1 = '2026-11-22T07:31:00.000Z';
+const T2 = '2026-11-22T07:32:00.000Z';
+
+const step = (status: Step['status'], attempts = 0, extra: Partial<Step> = {}): Step => ({ status, attempts, updatedAt: T1, ...extra });
+const succeeded: StepOutcome = { kind: 'succeeded' };
+const failed = (exhausted = false, error = 'Unexpected error (ThrottlingException)'): StepOutcome => ({ kind: 'failed', error, exhausted });
+
+describe('nextStep', () => {
+  it.each([
+    ['PENDING + success → SUCCESS', step('PENDING'), succeeded, 'SUCCESS', 1],
+    ['PENDING + failed attempt → PENDING', step('PENDING'), failed(false), 'PENDING', 1],
+    ['PENDING + exhausted attempt → FAILED', step('PENDING', 2), failed(true), 'FAILED', 3],
+    ['FAILED + success (redrive) → SUCCESS', step('FAILED', 3), succeeded, 'SUCCESS', 4],
+    ['FAILED + failed attempt (redrive) → stays FAILED', step('FAILED', 3), failed(false), 'FAILED', 4],
+  ] as const)('%s', (_name, current, outcome, status, attempts) => {
+    // Act
+    const { step: next, changed } = nextStep(current, outcome, T2);
+
+    // Assess
+    expect(changed).toBe(true);
+    expect(next.status).toBe(status);
+    expect(next.attempts).toBe(attempts);
+    expect(next.updatedAt).toBe(T2);
+  });
+
+  it.each([
+    ['a duplicate success', succeeded],
+    ['a late failed attempt', failed(false)],
+    ['a late exhausted attempt', failed(true)],
+  ] as const)('never moves a SUCCESS step: %s changes nothing', (_name, outcome) => {
+    // Prepare
+    const done = step('SUCCESS', 1, { updatedAt: T1 });
+
+    // Act
+    const result = nextStep(done, outcome, T2);
+
+    // Assess
+    expect(result).toEqual({ step: done, changed: false });
+  });
+
+  it('records the failed attempt with its error and keeps it after a later success', () => {
+    // Act
+    const afterFailure = nextStep(step('PENDING'), failed(false, 'Unexpected error (TimeoutError)'), T1).step;
+    const afterSuccess = nextStep(afterFailure, succeeded, T2).step;
+
+    // Assess
+    expect(afterFailure).toEqual({ status: 'PENDING', attempts: 1, lastError: 'Unexpected error (TimeoutError)', updatedAt: T1 });
+    expect(afterSuccess).toEqual({ status: 'SUCCESS', attempts: 2, lastError: 'Unexpected error (TimeoutError)', updatedAt: T2 });
+  });
+
+  it('an out-of-order (older) failure counts as an attempt but neither rewinds updatedAt nor overwrites a newer error', () => {
+    // Prepare
+    const current = step('PENDING', 1, { lastError: 'newer error', updatedAt: T2 });
+
+    // Act
+    const { step: next } = nextStep(current, failed(false, 'older error'), T0);
+
+    // Assess
+    expect(next).toEqual({ status: 'PENDING', attempts: 2, lastError: 'newer error', updatedAt: T2 });
+  });
+
+  it('an out-of-order exhausted attempt still fails the step', () => {
+    // Act
+    const { step: next } = nextStep(step('PENDING', 2, { updatedAt: T2 }), failed(true), T0);
+
+    // Assess
+    expect(next.status).toBe('FAILED');
+  });
+
+  it('treats a missing step as PENDING with no attempts', () => {
+    // Act
+    const { step: next } = nextStep(undefined, failed(false), T1);
+
+    // Assess
+    expect(next).toMatchObject({ status: 'PENDING', attempts: 1, updatedAt: T1 });
+  });
+});
+
+describe('deriveRequestStatus', () => {
+  const steps = (devices: Step['status'], sessions: Step['status'], email: Step['status']): Record<StepName, Step> => ({
+    devices: step(devices),
+    sessions: step(sessions),
+    email: step(email),
+  });
+
+  it.each([
+    [steps('PENDING', 'PENDING', 'PENDING'), 'IN_PROGRESS'],
+    [steps('SUCCESS', 'SUCCESS', 'PENDING'), 'IN_PROGRESS'],
+    [steps('SUCCESS', 'SUCCESS', 'SUCCESS'), 'SUCCESS'],
+    [steps('FAILED', 'PENDING', 'PENDING'), 'FAILED'],
+    [steps('SUCCESS', 'FAILED', 'SUCCESS'), 'FAILED'],
+  ] as const)('%o → %s', (input, expected) => {
+    // Act / Assess
+    expect(deriveRequestStatus(input)).toBe(expected);
+  });
+});
+
+describe('applyStepOutcome', () => {
+  const request = (devices: Step, sessions: Step, email: Step) => ({
+    status: deriveRequestStatus({ devices, sessions, email }),
+    steps: { devices, sessions, email },
+    updatedAt: T1,
+  });
+
+  it('moves the request to SUCCESS when its last step succeeds', () => {
+    // Act
+    const result = applyStepOutcome(request(step('SUCCESS', 1), step('SUCCESS', 1), step('PENDING')), 'email', succeeded, T2);
+
+    // Assess
+    expect(result).toMatchObject({ changed: true, status: 'SUCCESS', updatedAt: T2 });
+  });
+
+  it('moves the request to FAILED when a step is exhausted', () => {
+    // Act
+    const result = applyStepOutcome(request(step('PENDING', 2), step('SUCCESS', 1), step('PENDING')), 'devices', failed(true), T2);
+
+    // Assess
+    expect(result.status).toBe('FAILED');
+    expect(result.steps.devices).toMatchObject({ status: 'FAILED', attempts: 3 });
+  });
+
+  it('brings a FAILED request to SUCCESS when a redriven step succeeds and the others already have', () => {
+    // Act
+    const result = applyStepOutcome(request(step('FAILED', 3), step('SUCCESS', 1), step('SUCCESS', 1)), 'devices', succeeded, T2);
+
+    // Assess
+    expect(result.status).toBe('SUCCESS');
+  });
+
+  it('reports no change (and keeps the request) for a duplicate success', () => {
+    // Prepare
+    const current = request(step('SUCCESS', 1), step('PENDING'), step('PENDING'));
+
+    // Act
+    const result = applyStepOutcome(current, 'devices', succeeded, T2);
+
+    // Assess
+    expect(result).toMatchObject({ changed: false, status: 'IN_PROGRESS', updatedAt: T1 });
+    expect(result.steps.devices).toEqual(current.steps.devices);
+  });
+
+  it('fills in steps the stored request lacks', () => {
+    // Act
+    const result = applyStepOutcome({ status: 'IN_PROGRESS', steps: {} }, 'sessions', succeeded, T2);
+
+    // Assess
+    expect(result.steps.devices).toEqual({ status: 'PENDING', attempts: 0, updatedAt: T2 });
+    expect(result.steps.sessions).toMatchObject({ status: 'SUCCESS', attempts: 1 });
+    expect(result.status).toBe('IN_PROGRESS');
+  });
+});
+
+describe('safeErrorText', () => {
+  it('keeps one bounded line', () => {
+    // Act
+    const text = safeErrorText(`first line\r\nsecond\tline ${'x'.repeat(500)}`);
+
+    // Assess
+    expect(text).not.toMatch(/[\r\n\t]/);
+    expect(text.length).toBeLessThanOrEqual(MAX_LAST_ERROR_LENGTH);
+    expect(text.startsWith('first line second line')).toBe(true);
+  });
+
+  it('redacts anything that looks like an email address', () => {
+    // Act / Assess
+    expect(safeErrorText('Email address is not verified: alice@customer.example')).toBe('Email address is not verified: [redacted]');
+  });
+});
