@@ -13,7 +13,7 @@ import { readRuntimeInfo } from './runtime-info';
  */
 
 const queueIds = queues.map((q) => q.id);
-const usage = `Usage: npm run redrive -- --queue <${[...queueIds, 'all'].join('|')}>`;
+const usage = `Usage: npm run redrive -- --queue <${[...queueIds, 'all'].join('|')}> [--runtime FILE (default .local/runtime.json)]`;
 
 class UsageError extends Error {
   constructor(message: string) {
@@ -30,13 +30,13 @@ function selectedQueues(value: string | undefined): QueueId[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { queue: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({ options: { queue: { type: 'string' }, runtime: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
   if (values.help) {
     console.log(usage);
     return;
   }
   const ids = selectedQueues(values.queue);
-  const info = readRuntimeInfo();
+  const info = values.runtime ? readRuntimeInfo(values.runtime) : readRuntimeInfo();
   const sqs = new SQSClient({
     region: LOCAL_CREDENTIALS.AWS_REGION,
     endpoint: info.sqsEndpoint,
