@@ -2,6 +2,7 @@ import '../../fixtures/worker-env';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createEndSessionsHandler } from '../../../functions/workers/end-sessions';
 import { createRevokeDevicesHandler } from '../../../functions/workers/revoke-devices';
 import { createSendEmailHandler } from '../../../functions/workers/send-email';
@@ -12,7 +13,6 @@ import { MailSinkSender } from '../../../shared/adapters/mail/mail-sink';
 import type { CascadeEvent } from '../../../shared/events/cascade-event';
 import { cascadeEventFactory, emailEventFactory, requestForEvent } from '../../fixtures/cascade-events';
 import { pollerFor, putItems, readCustomerItems, readRequest, sendBody, silentLog, workerTestBed, type TestBed } from './harness';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 
 const SENDER = 'Customer Deletion <no-reply@customer-deletion.test>';
 
