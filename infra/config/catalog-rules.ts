@@ -1,0 +1,39 @@
+import { functions, queues, queueConsumers, type QueueConsumerSpec, type QueueSpec } from '../catalog';
+
+/** AWS's guidance for SQS event sources: the queue's visibility timeout is at least six times the
+ * consumer's timeout, so a message is not handed out again while a retried batch still runs. */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+export function minimumVisibilityTimeoutSeconds(consumer: Pick<QueueConsumerSpec, 'timeoutSeconds'>): number {
+  return VISIBILITY_TIMEOUT_FACTOR * consumer.timeoutSeconds;
+}
+
+/** Problems with the catalog that would make the infrastructure wrong; empty when it is sound. */
+export function catalogProblems(): string[] {
+  const problems: string[] = [];
+  for (const queue of queues) {
+    const consumers = queueConsumers.filter((f) => f.queue === queue.id);
+    if (consumers.length !== 1) {
+      problems.push(`queue ${queue.id} has ${consumers.length} consumers (expected 1)`);
+      continue;
+    }
+    const consumer = consumers[0] as QueueConsumerSpec;
+    problems.push(...visibilityProblems(queue, consumer));
+  }
+  const names = functions.map((f) => f.name);
+  const duplicates = names.filter((n, i) => names.indexOf(n) !== i);
+  if (duplicates.length > 0) problems.push(`duplicate function names: ${duplicates.join(', ')}`);
+  return problems;
+}
+
+export function visibilityProblems(queue: QueueSpec, consumer: Pick<QueueConsumerSpec, 'name' | 'timeoutSeconds'>): string[] {
+  const minimum = minimumVisibilityTimeoutSeconds(consumer);
+  return queue.visibilityTimeoutSeconds < minimum
+    ? [`queue ${queue.id}: visibility timeout ${queue.visibilityTimeoutSeconds}s is below ${VISIBILITY_TIMEOUT_FACTOR} × ${consumer.name}'s timeout (${minimum}s)`]
+    : [];
+}
+
+export function assertCatalogIsSound(): void {
+  const problems = catalogProblems();
+  if (problems.length > 0) throw new Error(`infra/catalog.ts is inconsistent: ${problems.join('; ')}`);
+}

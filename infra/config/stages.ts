@@ -1,0 +1,129 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/**
+ * Per-stage configuration for the AWS deployment: the values that differ between a developer
+ * stage and production. Selected with CDK context: `cdk deploy -c stage=prod` (default `dev`).
+ * Account and region default to the credentials CDK runs with (CDK_DEFAULT_ACCOUNT /
+ * CDK_DEFAULT_REGION; without credentials the stacks synthesize environment-agnostic, offline).
+ * Pin them per stage to make CDK refuse to deploy a stage into the wrong account.
+ *
+ * The auth and mail values below are placeholders for an identity provider and an SES identity
+ * you own: replace them before the first deploy of a stage.
+ */
+
+export type StageName = 'dev' | 'prod';
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+export interface StageConfig {
+  stage: StageName;
+  /** Optional pin: the AWS account and region this stage must be deployed to. */
+  account?: string;
+  region?: string;
+  /** Production keeps data when the stack goes away (RETAIN, deletion protection on the table). */
+  production: boolean;
+  /** Bearer-token verification inside the API functions (jose): JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_MAX_TOKEN_AGE_SECONDS. */
+  auth: {
+    jwksUrl: string;
+    issuer: string;
+    audience: string;
+    maxTokenAgeSeconds: number;
+  };
+  /** Deletion notices go through SES: MAIL_SENDER is the From header; the send-email function may
+   * send only as this verified identity (a domain or an address). */
+  mail: {
+    sender: string;
+    sesIdentity: string;
+  };
+  /** HTTP API default-stage throttling (requests per second, and burst). */
+  throttle: {
+    rateLimit: number;
+    burstLimit: number;
+  };
+  /** Retention of the functions' logs and the API access logs. */
+  logs: {
+    retention: RetentionDays;
+    level: LogLevel;
+  };
+  /** Alarm notifications: when enabled, an SNS topic (KMS-encrypted) receives every alarm and
+   * each listed address is subscribed to it. Alarms exist either way. */
+  alarms: {
+    notify: boolean;
+    emails: readonly string[];
+  };
+}
+
+/** The service name in logs (POWERTOOLS_SERVICE_NAME) and in the stack names. */
+export const SERVICE_NAME = 'customer-deletion';
+
+export const stages: Record<StageName, StageConfig> = {
+  dev: {
+    stage: 'dev',
+    production: false,
+    auth: {
+      jwksUrl: 'https://auth.dev.example.com/.well-known/jwks.json',
+      issuer: 'https://auth.dev.example.com/',
+      audience: 'customer-deletion-api',
+      maxTokenAgeSeconds: 3600,
+    },
+    mail: {
+      sender: 'Customer Deletion <no-reply@dev.example.com>',
+      sesIdentity: 'dev.example.com',
+    },
+    throttle: { rateLimit: 20, burstLimit: 40 },
+    logs: { retention: RetentionDays.ONE_WEEK, level: 'DEBUG' },
+    alarms: { notify: false, emails: [] },
+  },
+  prod: {
+    stage: 'prod',
+    production: true,
+    auth: {
+      jwksUrl: 'https://auth.example.com/.well-known/jwks.json',
+      issuer: 'https://auth.example.com/',
+      audience: 'customer-deletion-api',
+      maxTokenAgeSeconds: 900,
+    },
+    mail: {
+      sender: 'Customer Deletion <no-reply@example.com>',
+      sesIdentity: 'example.com',
+    },
+    throttle: { rateLimit: 100, burstLimit: 200 },
+    logs: { retention: RetentionDays.THREE_MONTHS, level: 'INFO' },
+    alarms: { notify: true, emails: [] },
+  },
+};
+
+export function isStageName(value: unknown): value is StageName {
+  return typeof value === 'string' && Object.hasOwn(stages, value);
+}
+
+/** The configuration of a stage, checked up front so a bad value fails synth, not a deploy. */
+export function stageConfig(name: unknown): StageConfig {
+  if (!isStageName(name)) {
+    throw new Error(`Unknown stage ${JSON.stringify(name)}: expected one of ${Object.keys(stages).join(', ')} (cdk -c stage=NAME)`);
+  }
+  const config = stages[name];
+  validateStageConfig(config);
+  return config;
+}
+
+export function validateStageConfig(config: StageConfig): void {
+  const problems: string[] = [];
+  if (!/^https:\/\//.test(config.auth.jwksUrl)) problems.push('auth.jwksUrl must be an https URL');
+  if (config.auth.issuer === '') problems.push('auth.issuer is empty');
+  if (config.auth.audience === '') problems.push('auth.audience is empty');
+  if (!Number.isInteger(config.auth.maxTokenAgeSeconds) || config.auth.maxTokenAgeSeconds <= 0) {
+    problems.push('auth.maxTokenAgeSeconds must be a positive integer');
+  }
+  if (config.mail.sesIdentity === '' || !config.mail.sender.includes(config.mail.sesIdentity)) {
+    problems.push('mail.sender must be an address of mail.sesIdentity (SES only sends as a verified identity)');
+  }
+  if (!(config.throttle.rateLimit > 0) || !(config.throttle.burstLimit >= 1) || !Number.isInteger(config.throttle.burstLimit)) {
+    problems.push('throttle.rateLimit must be > 0 and throttle.burstLimit a positive integer');
+  }
+  if (config.account !== undefined && !/^\d{12}$/.test(config.account)) problems.push('account must be a 12-digit AWS account id');
+  if ((config.account === undefined) !== (config.region === undefined)) problems.push('pin account and region together, or neither');
+  if (problems.length > 0) {
+    throw new Error(`Stage ${config.stage} configuration is invalid: ${problems.join('; ')}`);
+  }
+}

@@ -1,0 +1,98 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { queueConsumers, streamConsumers, table as tableSpec, type EnvName, type QueueId, type StreamConsumerSpec } from '../catalog';
+import type { StageConfig } from '../config/stages';
+import { NodeFunction } from '../constructs/node-function';
+import { QueueConsumer } from '../constructs/queue-consumer';
+import type { QueueWithDlq } from '../constructs/queue-with-dlq';
+import { pascal } from './messaging-stack';
+
+export interface WorkersStackProps extends StackProps {
+  config: StageConfig;
+  table: ITableV2;
+  queues: Record<QueueId, QueueWithDlq>;
+  relayFailures: IQueue;
+  environment: Record<EnvName, string>;
+}
+
+/** How often the stream event source retries a failing (bisected) batch before it reports it to
+ * the relay-failures queue. */
+export const RELAY_RETRY_ATTEMPTS = 10;
+/** Stream records older than this are not retried any more (the stream keeps them 24 h). */
+export const RELAY_MAX_RECORD_AGE = Duration.hours(6);
+
+/** The DynamoDB-JSON filter pattern for a catalog stream filter: event names and a key prefix. */
+export function streamFilterPattern(filter: StreamConsumerSpec['filter']): Record<string, unknown> {
+  return {
+    eventName: FilterRule.or(...filter.eventNames),
+    dynamodb: { Keys: { [tableSpec.partitionKey]: { S: FilterRule.beginsWith(filter.partitionKeyPrefix) } } },
+  };
+}
+
+/** The cascade's workers: the outbox relay (table stream → queues) and one consumer per queue. */
+export class WorkersStack extends Stack {
+  readonly functions: NodeFunction[];
+  readonly relays: NodeFunction[];
+
+  constructor(scope: Construct, id: string, props: WorkersStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const removalPolicy = config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const common = {
+      environment: props.environment,
+      table: props.table,
+      logRetention: config.logs.retention,
+      logRemovalPolicy: removalPolicy,
+    };
+
+    this.relays = streamConsumers.map((spec) => {
+      const relay = new NodeFunction(this, pascal(spec.name), { ...common, spec });
+      for (const queueId of spec.publishesTo) props.queues[queueId].queue.grantSendMessages(relay.role);
+      // Failure handling: bounded retries plus an on-failure SQS destination, not unbounded
+      // retry. A stream shard is processed in order, so with retryAttempts -1 one poison record
+      // would stall every later deletion's cascade until the stream drops it after 24 h, silently.
+      // Here the failing record is isolated (bisect + ReportBatchItemFailures), retried a bounded
+      // number of times, and then the shard moves on while its coordinates land in the
+      // relay-failures queue, whose depth alarm pages someone. Nothing is lost: the relay deletes
+      // an outbox item only after it has published it, so the item is still in the table to replay.
+      relay.function.addEventSource(
+        new DynamoEventSource(props.table, {
+          // From the oldest record the stream holds: a mapping that is (re)created must not skip
+          // outbox items written meanwhile; consumers are idempotent on eventId.
+          startingPosition: StartingPosition.TRIM_HORIZON,
+          batchSize: spec.batchSize,
+          bisectBatchOnError: true,
+          reportBatchItemFailures: true,
+          retryAttempts: RELAY_RETRY_ATTEMPTS,
+          maxRecordAge: RELAY_MAX_RECORD_AGE,
+          onFailure: new SqsDlq(props.relayFailures),
+          filters: [FilterCriteria.filter(streamFilterPattern(spec.filter))],
+        }),
+      );
+      return relay;
+    });
+
+    const consumers = queueConsumers.map((spec) => {
+      const consumer = new NodeFunction(this, pascal(spec.name), { ...common, spec });
+      new QueueConsumer(this, `${pascal(spec.name)}Source`, { consumer, queue: props.queues[spec.queue] });
+      if (spec.env.includes('MAIL_TRANSPORT')) {
+        consumer.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            actions: ['ses:SendEmail'],
+            resources: [
+              this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.mail.sesIdentity, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+            ],
+          }),
+        );
+      }
+      return consumer;
+    });
+
+    this.functions = [...this.relays, ...consumers];
+  }
+}

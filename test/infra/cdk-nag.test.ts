@@ -1,0 +1,54 @@
+import { Validations, type App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { functions } from '../../infra/catalog';
+import { stageConfig } from '../../infra/config/stages';
+import { synthesizeService, type SynthesizedService } from './support/service-app';
+
+/** The dev stage with cdk-nag's AwsSolutions pack registered as infra/app.ts does: synth throws
+ * on any unacknowledged finding, so getting a service back at all means the pack is clean. */
+let service: SynthesizedService;
+
+beforeAll(() => {
+  service = synthesizeService(stageConfig('dev'), { nag: true });
+}, 120_000);
+
+afterAll(() => service?.cleanup());
+
+interface Acknowledged {
+  path: string;
+  id: string;
+  reason: string;
+}
+
+function acknowledgements(app: App): Acknowledged[] {
+  return app.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id: id.replace(/^annotation::/i, ''), reason }))),
+  );
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  it('reports no unacknowledged finding', () => {
+    const report = new AwsSolutionsChecks().validateScope(service.app);
+    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  it('acknowledges only the expected rules, each with a reason', () => {
+    const acks = acknowledgements(service.app);
+    for (const ack of acks) {
+      expect({ id: ack.id, reasonLength: ack.reason.trim().length >= 40 }).toEqual({ id: ack.id, reasonLength: true });
+    }
+    const counts = acks.reduce<Record<string, number>>((acc, a) => ({ ...acc, [a.id]: (acc[a.id] ?? 0) + 1 }), {});
+    const routes = functions.reduce((n, f) => n + (f.kind === 'api' ? f.routes.length : 0), 0);
+    expect(counts).toEqual({
+      // nodejs22.x is the project's runtime; nag wants the newest.
+      'AwsSolutions-L1': functions.length,
+      // The JWT is verified inside the function with jose.
+      'AwsSolutions-APIG4': routes,
+      // The outbox relay's on-failure destination is itself a dead-letter queue.
+      'AwsSolutions-SQS3': 1,
+    });
+  });
+});

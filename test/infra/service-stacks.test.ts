@@ -1,0 +1,460 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { apiFunctions, functions, queueConsumers, queues, streamConsumers, table, type FunctionSpec } from '../../infra/catalog';
+import { minimumVisibilityTimeoutSeconds } from '../../infra/config/catalog-rules';
+import { stageConfig } from '../../infra/config/stages';
+import { BUNDLE_AWS_SDK, TABLE_ACTIONS } from '../../infra/constructs/node-function';
+import { pascal } from '../../infra/stacks/messaging-stack';
+import { RELAY_RETRY_ATTEMPTS } from '../../infra/stacks/workers-stack';
+import { assertResource, assertResourceCount, assertResourceProperties, resourcesOfType, synthesizeService, type StackKey, type SynthesizedService } from './support/service-app';
+
+/** The dev stage, bundled for real (the bundles are checked at the end). One synth for the file. */
+const config = stageConfig('dev');
+let service: SynthesizedService;
+let t: Record<StackKey, Template>;
+
+beforeAll(() => {
+  service = synthesizeService(config, { bundle: true, cfnValidation: true });
+  t = service.templates;
+}, 120_000);
+
+afterAll(() => service?.cleanup());
+
+const DELETE_CUSTOMER_BUDGET_BYTES = 350 * 1024;
+
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+  Effect: string;
+}
+
+interface LambdaResource {
+  Properties: {
+    Description: string;
+    Role: { 'Fn::GetAtt': [string, string] };
+    LoggingConfig: { LogGroup: { Ref: string } };
+    Environment: { Variables: Record<string, unknown> };
+    Code: { S3Key: string };
+    [property: string]: unknown;
+  };
+}
+
+interface PolicyResource {
+  Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: Statement[] } };
+}
+
+function stackOf(spec: FunctionSpec): StackKey {
+  return spec.kind === 'api' ? 'api' : 'workers';
+}
+
+/** The Lambda function of a catalog entry (its description names the entry). */
+function lambdaOf(spec: FunctionSpec): { id: string; resource: LambdaResource } {
+  const matches = Object.entries(resourcesOfType(t[stackOf(spec)], 'AWS::Lambda::Function')).filter(([, r]) =>
+    String(r.Properties?.Description).startsWith(`${spec.name} (`),
+  );
+  expect(matches).toHaveLength(1);
+  const [id, resource] = matches[0] as unknown as [string, LambdaResource];
+  return { id, resource };
+}
+
+/** Every statement of the inline policies attached to a function's role. */
+function statementsOf(spec: FunctionSpec): Statement[] {
+  const roleId = lambdaOf(spec).resource.Properties.Role['Fn::GetAtt'][0];
+  const policies = Object.values(resourcesOfType(t[stackOf(spec)], 'AWS::IAM::Policy')) as unknown as PolicyResource[];
+  return policies.filter((p) => p.Properties.Roles.some((r) => r.Ref === roleId)).flatMap((p) => p.Properties.PolicyDocument.Statement);
+}
+
+function actionsOf(spec: FunctionSpec): string[] {
+  return statementsOf(spec).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+}
+
+/** The logical id of the one resource of a type whose construct path is `<id>/<child>` (CDK makes
+ * the logical id from the path plus an 8-hex-digit hash). */
+function logicalIdIn(stack: StackKey, type: string, constructId: string): string {
+  const pattern = new RegExp(`^${constructId}[0-9A-F]{8}$`);
+  const ids = Object.keys(t[stack].findResources(type)).filter((id) => pattern.test(id));
+  expect(ids).toHaveLength(1);
+  return ids[0] as string;
+}
+
+describe('templates', () => {
+  it('pass CloudFormation schema validation with nothing to report', () => {
+    expect(service.validationReport().pluginReports.flatMap((r) => r.violations.map((v) => `${r.pluginName}: ${v.ruleName}: ${v.description}`))).toEqual([]);
+  });
+});
+
+describe('data stack', () => {
+  it('declares the catalog table: on demand, keys, index, TTL, stream, encryption, PITR', () => {
+    assertResourceCount(t.data, 'AWS::DynamoDB::GlobalTable', 1);
+    assertResourceProperties(t.data, 'AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: table.partitionKey, KeyType: 'HASH' },
+        { AttributeName: table.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: table.globalSecondaryIndexes.map((gsi) =>
+        Match.objectLike({
+          IndexName: gsi.indexName,
+          KeySchema: [
+            { AttributeName: gsi.partitionKey, KeyType: 'HASH' },
+            { AttributeName: gsi.sortKey, KeyType: 'RANGE' },
+          ],
+        }),
+      ),
+      TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+    });
+  });
+
+  it('leaves the table name to CloudFormation', () => {
+    const [tableResource] = Object.values(resourcesOfType(t.data, 'AWS::DynamoDB::GlobalTable'));
+    expect(tableResource?.Properties?.TableName).toBeUndefined();
+  });
+
+  it('lets a non-production stage be torn down', () => {
+    assertResource(t.data, 'AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] }),
+    });
+  });
+});
+
+describe('messaging stack', () => {
+  it.each(queues.map((q) => [q.id, q] as const))('%s: encrypted, TLS-only queue that redrives to its DLQ after maxReceiveCount', (_id, spec) => {
+    const queueId = logicalIdIn('messaging', 'AWS::SQS::Queue', `${pascal(spec.id)}Queue`);
+    const dlqId = logicalIdIn('messaging', 'AWS::SQS::Queue', `${pascal(spec.id)}Dlq`);
+    const all = resourcesOfType(t.messaging, 'AWS::SQS::Queue');
+
+    expect(all[queueId]?.Properties).toEqual(
+      expect.objectContaining({
+        SqsManagedSseEnabled: true,
+        VisibilityTimeout: spec.visibilityTimeoutSeconds,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: spec.maxReceiveCount },
+      }),
+    );
+    expect(all[dlqId]?.Properties).toEqual(
+      expect.objectContaining({ SqsManagedSseEnabled: true, MessageRetentionPeriod: spec.dlqRetentionDays * 86_400 }),
+    );
+    for (const id of [queueId, dlqId]) {
+      assertResourceProperties(t.messaging, 'AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+        },
+      });
+    }
+  });
+
+  it('keeps every queue visible at least six times as long as its consumer runs', () => {
+    const sqsQueues = resourcesOfType(t.messaging, 'AWS::SQS::Queue');
+    for (const consumer of queueConsumers) {
+      const queueId = logicalIdIn('messaging', 'AWS::SQS::Queue', `${pascal(consumer.queue)}Queue`);
+      const visibility = sqsQueues[queueId]?.Properties?.VisibilityTimeout as number;
+      const timeout = lambdaOf(consumer).resource.Properties.Timeout as number;
+      expect(timeout).toBe(consumer.timeoutSeconds);
+      expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
+      expect(visibility).toBeGreaterThanOrEqual(minimumVisibilityTimeoutSeconds(consumer));
+    }
+  });
+
+  it('names no queue', () => {
+    for (const q of Object.values(resourcesOfType(t.messaging, 'AWS::SQS::Queue'))) {
+      expect(q.Properties?.QueueName).toBeUndefined();
+    }
+  });
+});
+
+describe('API stack', () => {
+  it('has one HTTP API, its catalog routes and nothing else', () => {
+    assertResourceCount(t.api, 'AWS::ApiGatewayV2::Api', 1);
+    assertResourceProperties(t.api, 'AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+    const routeKeys = Object.values(resourcesOfType(t.api, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties?.RouteKey);
+    const expected = apiFunctions.flatMap((f) => f.routes.map((r) => `${r.method} ${r.path}`));
+    expect([...routeKeys].sort()).toEqual([...expected].sort());
+  });
+
+  it.each(apiFunctions.flatMap((f) => f.routes.map((r) => [`${r.method} ${r.path}`, f] as const)))(
+    '%s invokes %s through a payload 2.0 Lambda proxy integration',
+    (routeKey, spec) => {
+      const fnId = lambdaOf(spec).id;
+      const [route] = Object.values(resourcesOfType(t.api, 'AWS::ApiGatewayV2::Route')).filter((r) => r.Properties?.RouteKey === routeKey);
+      // The JWT is verified in the function (jose), not by an API Gateway authorizer.
+      expect(route?.Properties?.AuthorizationType).toBe('NONE');
+      const integrationId = (route?.Properties?.Target as { 'Fn::Join': [string, [string, { Ref: string }]] })['Fn::Join'][1][1].Ref;
+      expect(resourcesOfType(t.api, 'AWS::ApiGatewayV2::Integration')[integrationId]?.Properties).toEqual(
+        expect.objectContaining({
+          IntegrationType: 'AWS_PROXY',
+          PayloadFormatVersion: '2.0',
+          IntegrationUri: { 'Fn::GetAtt': [fnId, 'Arn'] },
+        }),
+      );
+      assertResourceProperties(t.api, 'AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'apigateway.amazonaws.com',
+        FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      });
+    },
+  );
+
+  it('throttles the default stage and writes JSON access logs with the configured retention', () => {
+    assertResourceCount(t.api, 'AWS::ApiGatewayV2::Stage', 1);
+    const [stage] = Object.values(resourcesOfType(t.api, 'AWS::ApiGatewayV2::Stage'));
+    expect(stage?.Properties).toEqual(
+      expect.objectContaining({
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingRateLimit: config.throttle.rateLimit, ThrottlingBurstLimit: config.throttle.burstLimit },
+      }),
+    );
+    const settings = stage?.Properties?.AccessLogSettings as { Format: string; DestinationArn: { 'Fn::GetAtt': [string, string] } };
+    const format = JSON.parse(settings.Format) as Record<string, string>;
+    expect(format).toEqual(expect.objectContaining({ requestId: '$context.requestId', status: '$context.status', routeKey: '$context.routeKey' }));
+    const logGroupId = settings.DestinationArn['Fn::GetAtt'][0];
+    expect(resourcesOfType(t.api, 'AWS::Logs::LogGroup')[logGroupId]?.Properties?.RetentionInDays).toBe(config.logs.retention);
+  });
+});
+
+describe('functions', () => {
+  it('declares exactly the catalog functions', () => {
+    assertResourceCount(t.api, 'AWS::Lambda::Function', apiFunctions.length);
+    assertResourceCount(t.workers, 'AWS::Lambda::Function', functions.length - apiFunctions.length);
+  });
+
+  it.each(functions.map((f) => [f.name, f] as const))('%s: Node.js 22 on arm64, ESM handler, catalog memory and timeout, own log group', (_name, spec) => {
+    const { Properties: p } = lambdaOf(spec).resource;
+    expect(p).toEqual(
+      expect.objectContaining({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: spec.memoryMb,
+        Timeout: spec.timeoutSeconds,
+      }),
+    );
+    const logGroupId = p.LoggingConfig.LogGroup.Ref as string;
+    expect(resourcesOfType(t[stackOf(spec)], 'AWS::Logs::LogGroup')[logGroupId]?.Properties?.RetentionInDays).toBe(config.logs.retention);
+    expect(p.FunctionName).toBeUndefined();
+    expect(p.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it.each(functions.map((f) => [f.name, f] as const))('%s: exactly its catalog environment, every value set', (_name, spec) => {
+    const vars = lambdaOf(spec).resource.Properties.Environment.Variables as Record<string, unknown>;
+    const { NODE_OPTIONS, ...application } = vars;
+    expect(NODE_OPTIONS).toBe('--enable-source-maps');
+    expect(Object.keys(application).sort()).toEqual([...spec.env].sort());
+    for (const [name, value] of Object.entries(application)) {
+      expect({ name, set: value !== undefined && value !== '' && value !== 'undefined' }).toEqual({ name, set: true });
+    }
+  });
+
+  it('passes the stage configuration and the AWS mail transport', () => {
+    const api = lambdaOf(apiFunctions[0] as FunctionSpec).resource.Properties.Environment.Variables;
+    expect(api).toEqual(
+      expect.objectContaining({
+        JWKS_URL: config.auth.jwksUrl,
+        JWT_ISSUER: config.auth.issuer,
+        JWT_AUDIENCE: config.auth.audience,
+        JWT_MAX_TOKEN_AGE_SECONDS: String(config.auth.maxTokenAgeSeconds),
+        POWERTOOLS_LOG_LEVEL: config.logs.level,
+      }),
+    );
+    const sendEmail = functions.find((f) => f.env.includes('MAIL_TRANSPORT')) as FunctionSpec;
+    expect(lambdaOf(sendEmail).resource.Properties.Environment.Variables).toEqual(
+      expect.objectContaining({ MAIL_TRANSPORT: 'ses', MAIL_SENDER: config.mail.sender }),
+    );
+  });
+});
+
+describe('grants', () => {
+  const allStatements = () => functions.flatMap((f) => statementsOf(f).map((s) => ({ fn: f.name, ...s })));
+
+  it.each(functions.map((f) => [f.name, f] as const))('%s: its table access level and nothing more on the table', (_name, spec) => {
+    const tableStatements = statementsOf(spec).filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    const itemActions = tableStatements.flatMap((s) => [s.Action].flat()).filter((a) => !/Stream|GetRecords|GetShardIterator/.test(a));
+    expect([...itemActions].sort()).toEqual([...TABLE_ACTIONS[spec.tableAccess]].sort());
+    expect(itemActions).not.toContain('dynamodb:Scan');
+  });
+
+  it('gives get-request-status read access only', () => {
+    const spec = functions.find((f) => f.name === 'get-request-status') as FunctionSpec;
+    expect(actionsOf(spec)).not.toEqual(expect.arrayContaining(['dynamodb:PutItem']));
+    expect(actionsOf(spec).filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
+  });
+
+  it('gives the delete functions what a TransactWriteItems, GetItem and a Query on the index need', () => {
+    for (const name of ['delete-customer', 'delete-user']) {
+      const spec = functions.find((f) => f.name === name) as FunctionSpec;
+      const statement = statementsOf(spec).find((s) => [s.Action].flat().includes('dynamodb:Query'));
+      expect(statement?.Action).toEqual(
+        expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']),
+      );
+      expect(JSON.stringify(statement?.Resource)).toContain(`/index/${table.globalSecondaryIndexes[0]?.indexName}`);
+    }
+  });
+
+  it('never grants a wildcard resource or a managed policy', () => {
+    for (const s of allStatements()) {
+      expect({ fn: s.fn, wildcard: JSON.stringify(s.Resource).includes('*') }).toEqual({ fn: s.fn, wildcard: false });
+    }
+    for (const key of ['api', 'workers'] as const) {
+      for (const role of Object.values(resourcesOfType(t[key], 'AWS::IAM::Role'))) {
+        expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
+      }
+    }
+  });
+
+  it('lets only the outbox relay publish, to exactly the queues it publishes to, and read the stream', () => {
+    for (const spec of functions.filter((f) => f.kind !== 'stream-consumer')) {
+      const send = statementsOf(spec).filter((s) => [s.Action].flat().includes('sqs:SendMessage'));
+      expect({ fn: spec.name, send }).toEqual({ fn: spec.name, send: [] });
+    }
+    for (const relay of streamConsumers) {
+      const targets = statementsOf(relay)
+        .filter((s) => [s.Action].flat().includes('sqs:SendMessage'))
+        .map((s) => JSON.stringify(s.Resource));
+      for (const q of relay.publishesTo) {
+        const queueId = logicalIdIn('messaging', 'AWS::SQS::Queue', `${pascal(q)}Queue`);
+        expect(targets.some((r) => r.includes(queueId))).toBe(true);
+      }
+      expect(actionsOf(relay)).toEqual(expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream']));
+    }
+  });
+
+  it('lets each consumer receive from its own queue only', () => {
+    for (const consumer of queueConsumers) {
+      const receive = statementsOf(consumer).filter((s) => [s.Action].flat().includes('sqs:ReceiveMessage'));
+      expect(receive).toHaveLength(1);
+      const ownQueue = logicalIdIn('messaging', 'AWS::SQS::Queue', `${pascal(consumer.queue)}Queue`);
+      expect(JSON.stringify(receive[0]?.Resource)).toContain(ownQueue);
+    }
+    for (const spec of [...apiFunctions, ...streamConsumers]) {
+      expect(actionsOf(spec)).not.toContain('sqs:ReceiveMessage');
+    }
+  });
+
+  it('lets only send-email use SES, as the configured identity', () => {
+    const sesOf = (spec: FunctionSpec) => statementsOf(spec).filter((s) => [s.Action].flat().some((a) => a.startsWith('ses:')));
+    const [senders, others] = [functions.filter((f) => f.env.includes('MAIL_TRANSPORT')), functions.filter((f) => !f.env.includes('MAIL_TRANSPORT'))];
+    expect(senders.map((f) => f.name)).toEqual(['send-email']);
+    for (const spec of others) expect({ fn: spec.name, ses: sesOf(spec) }).toEqual({ fn: spec.name, ses: [] });
+    for (const spec of senders) {
+      const ses = sesOf(spec);
+      expect(ses).toHaveLength(1);
+      expect(ses[0]?.Action).toBe('ses:SendEmail');
+      expect(JSON.stringify(ses[0]?.Resource)).toContain(`:identity/${config.mail.sesIdentity}`);
+    }
+  });
+});
+
+describe('event sources', () => {
+  it.each(queueConsumers.map((f) => [f.name, f] as const))('%s: SQS batches with partial failures and bounded concurrency', (_name, spec) => {
+    const fnId = lambdaOf(spec).id;
+    const queueId = logicalIdIn('messaging', 'AWS::SQS::Queue', `${pascal(spec.queue)}Queue`);
+    const mappings = Object.values(resourcesOfType(t.workers, 'AWS::Lambda::EventSourceMapping')).filter(
+      (m) => (m.Properties?.FunctionName as { Ref: string }).Ref === fnId,
+    );
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]?.Properties).toEqual(
+      expect.objectContaining({
+        BatchSize: spec.batchSize,
+        MaximumBatchingWindowInSeconds: spec.maxBatchingWindowSeconds,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: spec.maxConcurrency },
+      }),
+    );
+    expect(JSON.stringify(mappings[0]?.Properties?.EventSourceArn)).toContain(queueId);
+  });
+
+  it.each(streamConsumers.map((f) => [f.name, f] as const))('%s: filtered table stream, bisect, partial failures, bounded retries to a failure queue', (_name, spec) => {
+    const fnId = lambdaOf(spec).id;
+    const [mapping] = Object.values(resourcesOfType(t.workers, 'AWS::Lambda::EventSourceMapping')).filter(
+      (m) => (m.Properties?.FunctionName as { Ref: string }).Ref === fnId,
+    );
+    const failuresId = logicalIdIn('messaging', 'AWS::SQS::Queue', 'OutboxRelayFailures');
+    expect(mapping?.Properties).toEqual(
+      expect.objectContaining({
+        BatchSize: spec.batchSize,
+        StartingPosition: 'TRIM_HORIZON',
+        BisectBatchOnFunctionError: true,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        MaximumRetryAttempts: RELAY_RETRY_ATTEMPTS,
+      }),
+    );
+    expect(JSON.stringify(mapping?.Properties?.EventSourceArn)).toContain('StreamArn');
+    expect(JSON.stringify(mapping?.Properties?.DestinationConfig)).toContain(failuresId);
+    const filters = (mapping?.Properties?.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+    expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
+      {
+        eventName: [...spec.filter.eventNames],
+        dynamodb: { Keys: { [table.partitionKey]: { S: [{ prefix: spec.filter.partitionKeyPrefix }] } } },
+      },
+    ]);
+  });
+});
+
+describe('alarms', () => {
+  const alarms = () => Object.values(resourcesOfType(t.monitoring, 'AWS::CloudWatch::Alarm'));
+
+  it('alarms when any dead-letter queue holds a message', () => {
+    for (const q of queues) {
+      const dlqId = logicalIdIn('messaging', 'AWS::SQS::Queue', `${pascal(q.id)}Dlq`);
+      const matching = alarms().filter(
+        (a) => a.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Properties?.Dimensions).includes(dlqId),
+      );
+      expect(matching).toHaveLength(1);
+      expect(matching[0]?.Properties).toEqual(expect.objectContaining({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Namespace: 'AWS/SQS' }));
+    }
+    const failuresId = logicalIdIn('messaging', 'AWS::SQS::Queue', 'OutboxRelayFailures');
+    expect(alarms().filter((a) => JSON.stringify(a.Properties?.Dimensions).includes(failuresId))).toHaveLength(1);
+  });
+
+  it('alarms on API 5xx', () => {
+    assertResourceProperties(t.monitoring, 'AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Dimensions: [{ Name: 'ApiId', Value: Match.anyValue() }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it.each(['Errors', 'Throttles'])('alarms on %s of every function', (metric) => {
+    const matching = alarms().filter((a) => a.Properties?.Namespace === 'AWS/Lambda' && a.Properties?.MetricName === metric);
+    expect(matching).toHaveLength(functions.length);
+  });
+
+  it('notifies no topic on dev (alarms.notify is off)', () => {
+    assertResourceCount(t.monitoring, 'AWS::SNS::Topic', 0);
+    for (const a of alarms()) expect(a.Properties?.AlarmActions).toBeUndefined();
+  });
+});
+
+describe('bundles', () => {
+  function bundleOf(spec: FunctionSpec): string {
+    const code = lambdaOf(spec).resource.Properties.Code as { S3Key: string };
+    return join(service.assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs');
+  }
+
+  it.each(functions.map((f) => [f.name, f] as const))('%s: a minified ESM bundle with a source map and a require shim', (_name, spec) => {
+    const file = bundleOf(spec);
+    expect(existsSync(file)).toBe(true);
+    expect(existsSync(`${file}.map`)).toBe(true);
+    const head = readFileSync(file, 'utf8').slice(0, 200);
+    expect(head.startsWith("import { createRequire } from 'module'; const require = createRequire(import.meta.url);")).toBe(true);
+  });
+
+  it(`keeps delete-customer within ${DELETE_CUSTOMER_BUDGET_BYTES / 1024} KB`, () => {
+    const spec = functions.find((f) => f.name === 'delete-customer') as FunctionSpec;
+    const bytes = statSync(bundleOf(spec)).size;
+    expect(bytes).toBeLessThanOrEqual(DELETE_CUSTOMER_BUDGET_BYTES);
+  });
+
+  it('bundles the AWS SDK or leaves it to the runtime, as BUNDLE_AWS_SDK says', () => {
+    const spec = functions.find((f) => f.name === 'delete-customer') as FunctionSpec;
+    const code = readFileSync(bundleOf(spec), 'utf8');
+    expect(/from\s*"@aws-sdk\//.test(code)).toBe(!BUNDLE_AWS_SDK);
+  });
+});
