@@ -1,0 +1,98 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { LocalStack } from '../../../infra/local/stack';
+import { keys } from '../../../shared/adapters/dynamodb/keys';
+import { SeedBuilder } from '../../fixtures/seed-factory';
+import { tokenFor } from '../../fixtures/tokens';
+import { eventually, testClients } from '../support/emulators';
+import { call, startTestStack } from './stack-harness';
+
+/** The whole service running, pollers included: a deletion is observed from IN_PROGRESS to SUCCESS. */
+
+let stack: LocalStack;
+
+beforeAll(async () => {
+  const seed = new SeedBuilder()
+    .customer('reseller-1', null)
+    .customer('acme', 'reseller-1', { name: 'Acme Corp', email: 'owner@acme.example' })
+    .user('u-keep', 'acme')
+    .user('u-leave', 'acme')
+    .device('d-keep', 'acme', 'u-keep')
+    .device('d-leave-1', 'acme', 'u-leave')
+    .device('d-leave-2', 'acme', 'u-leave')
+    .session('s-keep', 'acme', 'u-keep')
+    .session('s-leave', 'acme', 'u-leave')
+    .customer('closing', 'reseller-1', { name: 'Closing Ltd', email: 'boss@closing.example' })
+    .device('d-closing', 'closing')
+    .session('s-closing', 'closing')
+    .build();
+  stack = await startTestStack(seed, { pollers: true });
+}, 60000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function partition(customerId: string, prefix: string) {
+  const { doc } = testClients();
+  const result = await doc.send(
+    new QueryCommand({
+      TableName: stack.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.customerPartition(customerId), ':prefix': prefix },
+      ConsistentRead: true,
+    }),
+  );
+  return Object.fromEntries((result.Items ?? []).map((item) => [String(item.id), item]));
+}
+
+function mailsTo(address: string): string[] {
+  const dir = stack.env.MAIL_SINK_DIR;
+  return readdirSync(dir)
+    .map((f) => readFileSync(`${dir}/${f}`, 'utf8'))
+    .filter((eml) => eml.includes(`To: ${address}\r\n`));
+}
+
+it('v2: a user deletion goes from IN_PROGRESS to SUCCESS, touching only that user', async () => {
+  const token = await tokenFor({ accountId: 'reseller-1', role: 'RESALE', scope: 'users:delete' });
+  const accepted = await call(stack, 'DELETE', '/api/v2/customer/acme/user/u-leave', { token });
+  expect(accepted.status).toBe(200);
+  const requestId = (accepted.json.content as { requestId: string }[])[0]!.requestId;
+
+  const first = await call(stack, 'GET', `/api/v2/requests/${requestId}`, { token });
+  expect((first.json.content as { status: string }[])[0]?.status).toBe('IN_PROGRESS');
+
+  const done = await eventually(async () => {
+    const status = await call(stack, 'GET', `/api/v2/requests/${requestId}`, { token });
+    const view = (status.json.content as { status: string }[])[0];
+    return view?.status === 'SUCCESS' ? view : undefined;
+  }, 20000, 'request SUCCESS');
+  expect(done).toMatchObject({ steps: { devices: { status: 'SUCCESS' }, sessions: { status: 'SUCCESS' }, email: { status: 'SUCCESS' } } });
+
+  const devices = await partition('acme', keys.prefixes.device);
+  expect(devices['d-leave-1']).toMatchObject({ status: 'REVOKED', revokedAt: expect.any(String), revokedByRequestId: requestId });
+  expect(devices['d-leave-2']?.status).toBe('REVOKED');
+  expect(devices['d-keep']?.status).toBe('ACTIVE');
+  const sessions = await partition('acme', keys.prefixes.session);
+  expect(sessions['s-leave']?.status).toBe('TERMINATED');
+  expect(sessions['s-keep']?.status).toBe('ACTIVE');
+  expect(mailsTo('u-leave@example.com')).toHaveLength(1);
+}, 40000);
+
+it('v1: a customer deletion revokes its devices, ends its sessions and mails it once', async () => {
+  const token = await tokenFor({ accountId: 'reseller-1', role: 'RESALE', scope: 'customers:delete' });
+  const deleted = await call(stack, 'DELETE', '/customer/closing', { token });
+  expect(deleted.status).toBe(200);
+  const requestId = String(deleted.json.requestId);
+
+  await eventually(async () => {
+    const status = await call(stack, 'GET', `/api/v2/requests/${requestId}`, { token });
+    return (status.json.content as { status: string }[])[0]?.status === 'SUCCESS';
+  }, 20000, 'request SUCCESS');
+
+  expect((await partition('closing', keys.prefixes.device))['d-closing']?.status).toBe('REVOKED');
+  expect((await partition('closing', keys.prefixes.session))['s-closing']?.status).toBe('TERMINATED');
+  const mails = mailsTo('boss@closing.example');
+  expect(mails).toHaveLength(1);
+  expect(mails[0]).toContain('Closing Ltd');
+}, 40000);
