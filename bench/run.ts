@@ -1,0 +1,244 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { SERVICE_NAME, stages } from '../infra/config/stages';
+import { REPO_ROOT } from '../infra/constructs/node-function';
+import { startDynamoDbLocal, type RunningDynamoDb } from '../infra/local/dynamodb-local';
+import { LOCAL_AUDIENCE, LOCAL_CREDENTIALS, LOCAL_ISSUER, localDir } from '../infra/local/local-config';
+import { freePort } from '../infra/local/ports';
+import { startSqsLocal, type RunningSqs } from '../infra/local/sqs-local';
+import { jwksFor, loadOrCreateSigningKey } from '../infra/local/token-issuer';
+import { buildBundles, measureColdInit } from './cold-init';
+import { passes, printTable, type Figure } from './report';
+import type { ChildMessage, ServiceBenchResult, ServiceBenchSettings } from './service-bench';
+import { round, type Spread } from './stats';
+
+/**
+ * `npm run bench`: the service against its floor, as ratios taken in one run (the machine is shared
+ * and noisy; absolute times drift, ratios of interleaved samples much less). Builds the
+ * delete-customer bundle as CDK does, times cold imports in fresh processes, then starts its own
+ * DynamoDB Local, SQS emulator and JWKS endpoint and runs bench/service-bench.ts against them.
+ * Prints a table, writes bench-results.json, exits non-zero when a target is missed.
+ */
+
+const COLD_INIT_RUNS = 21;
+const SETTINGS: ServiceBenchSettings = {
+  warmRounds: 20,
+  perRound: 30,
+  readFirstDeletes: 20,
+  consumerRounds: 4,
+  consumerMessagesPerRound: 100,
+  devicesPerCustomer: 2,
+  // Above the poll wait, and long enough that a round's fresh batches usually finish before the
+  // first failed message is visible again (if not, it simply joins a later batch).
+  visibilityTimeoutSeconds: 5,
+};
+const RESULTS_FILE = resolve(REPO_ROOT, 'bench-results.json');
+
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
+const say = (text: string) => console.log(`[bench ${elapsed().padStart(6)}] ${text}`);
+
+// The SDK's notice that its 2027 releases will need Node 22 says nothing about this run: drop that
+// one warning (children get NODE_NO_WARNINGS), print any other.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (!`${warning.name} ${warning.message}`.includes('NodeVersionSupportWarning')) console.error(`${warning.name}: ${warning.message}`);
+});
+
+const cleanups: (() => Promise<void> | void)[] = [];
+async function cleanUp(): Promise<void> {
+  while (cleanups.length > 0) {
+    try {
+      await cleanups.pop()!();
+    } catch (error) {
+      console.error(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the emulators and removing the working directory`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+async function serveJwks(jwks: unknown): Promise<{ url: string; server: Server }> {
+  const body = JSON.stringify(jwks);
+  const server = createServer((request, response) => {
+    if (request.url !== '/.well-known/jwks.json') {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=600' }).end(body);
+  });
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${port}/.well-known/jwks.json`, server };
+}
+
+function runServiceBench(env: NodeJS.ProcessEnv, logFile: string): Promise<ServiceBenchResult> {
+  const logFd = openSync(logFile, 'w');
+  const child: ChildProcess = fork(resolve(__dirname, 'service-bench.ts'), [], {
+    cwd: REPO_ROOT,
+    execArgv: ['--import', 'tsx'],
+    env,
+    // The handlers' JSON logs (one line per request, as in Lambda) go to a file, not the terminal.
+    stdio: ['ignore', logFd, 'pipe', 'ipc'],
+  });
+  closeSync(logFd);
+  cleanups.push(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  return new Promise((resolvePromise, reject) => {
+    let result: ServiceBenchResult | undefined;
+    let failure: string | undefined;
+    child.on('message', (message: ChildMessage) => {
+      if (message.kind === 'progress') say(message.text);
+      else if (message.kind === 'result') result = message.result;
+      else failure = message.message;
+    });
+    child.on('exit', (code, signal) => {
+      if (result) return resolvePromise(result);
+      const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n');
+      reject(new Error(`service bench failed (exit ${code ?? signal}): ${failure ?? stderr.trim()}\nlast log lines:\n${tail}`));
+    });
+  });
+}
+
+async function main(): Promise<number> {
+  // Under .local/ (git- and lint-ignored) inside the repository, so the bundles' bare imports
+  // resolve from its node_modules as they would from the Lambda runtime's.
+  const workDir = join(localDir, 'bench', `run-${process.pid}`);
+  mkdirSync(workDir, { recursive: true });
+  cleanups.push(() => rmSync(workDir, { recursive: true, force: true }));
+
+  say('building delete-customer as CDK builds it (infra/constructs/node-function.ts esbuildOptions)');
+  const bundles = await buildBundles(join(workDir, 'bundles'));
+  const kb = (bytes: number) => bytes / 1024;
+  say(`  ${bundles.cdk.label}: ${kb(bundles.cdk.bytes).toFixed(1)} KB; ${bundles.alternative.label}: ${kb(bundles.alternative.bytes).toFixed(1)} KB`);
+
+  say(`cold init: ${COLD_INIT_RUNS} fresh-process imports of each variant, interleaved`);
+  const cold = await measureColdInit(bundles, COLD_INIT_RUNS, (done) => {
+    if (done % 7 === 0) say(`  ${done}/${COLD_INIT_RUNS}`);
+  });
+
+  say('starting DynamoDB Local, the SQS emulator and a JWKS endpoint');
+  const [dynamoPort, sqsPort] = [await freePort(), await freePort()];
+  const [dynamo, sqs]: [RunningDynamoDb, RunningSqs] = await Promise.all([startDynamoDbLocal({ port: dynamoPort }), startSqsLocal({ port: sqsPort })]);
+  cleanups.push(() => dynamo.stop(), () => sqs.stop());
+  const keyFile = join(workDir, 'signing-key.json');
+  const key = await loadOrCreateSigningKey(keyFile);
+  const jwks = await serveJwks(jwksFor(key));
+  cleanups.push(() => new Promise<void>((r) => jwks.server.close(() => r())));
+
+  const prod = stages.prod;
+  const service = await runServiceBench(
+    {
+      PATH: process.env.PATH,
+      ...LOCAL_CREDENTIALS,
+      // What a deployed API function reads, with the production stage's log level and token age.
+      TABLE_NAME: 'bench',
+      JWKS_URL: jwks.url,
+      JWT_ISSUER: LOCAL_ISSUER,
+      JWT_AUDIENCE: LOCAL_AUDIENCE,
+      JWT_MAX_TOKEN_AGE_SECONDS: String(prod.auth.maxTokenAgeSeconds),
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_LOG_LEVEL: prod.logs.level,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      NODE_NO_WARNINGS: '1',
+      BENCH_DYNAMODB_ENDPOINT: dynamo.endpoint,
+      BENCH_SQS_ENDPOINT: sqs.endpoint,
+      BENCH_SIGNING_KEY_FILE: keyFile,
+      BENCH_SETTINGS: JSON.stringify(SETTINGS),
+    },
+    join(workDir, 'service-bench.log'),
+  );
+
+  const { warm, roundTrips, consumer } = service;
+  const single = (value: number): Spread => ({ min: value, median: value, max: value, n: 1 });
+  const worstRole = Math.max(...Object.values(roundTrips.byRole));
+  const figures: Figure[] = [
+    { key: 'apiBundleKB', label: 'delete-customer bundle (KB, minified)', value: kb(bundles.cdk.bytes), digits: 1, target: { op: '<=', limit: 350 }, spread: single(kb(bundles.cdk.bytes)) },
+    { key: 'coldInitRatio', label: 'cold import: CDK bundle ÷ node_modules', value: cold.ratio, digits: 3, target: { op: '<=', limit: 0.4 }, spread: cold.pairRatios },
+    { key: 'warmThroughputRatio', label: 'warm deletes/s: handler ÷ floor', value: warm.ratio, digits: 3, target: { op: '>=', limit: 0.75 }, spread: warm.ratios },
+    { key: 'jwtVerifyShare', label: 'JWT verify ÷ handler time', value: warm.verifyShares.median, digits: 4, target: { op: '<=', limit: 0.1 }, spread: warm.verifyShares },
+    { key: 'ddbRoundTripsPerDelete', label: 'DynamoDB requests per delete (worst role)', value: worstRole, digits: 2, target: { op: '<=', limit: 2 }, spread: roundTrips.perDelete },
+    {
+      key: 'consumerMsgsPerSec',
+      label: 'consumer msgs/s (batches of 10, 1 failure each)',
+      value: consumer.messagesPerSecond.median,
+      digits: 1,
+      target: { op: 'check', ok: consumer.problems.length === 0, text: consumer.problems.length === 0 ? 'report; retries exact' : 'report; RETRY CHECK FAILED' },
+      spread: consumer.messagesPerSecond,
+    },
+  ];
+  const passed = printTable(figures);
+
+  say(`  cold import ms (median of ${cold.runsPerVariant}): CDK bundle ${cold.cdkMs.median.toFixed(1)} [${cold.cdkMs.min.toFixed(1)}–${cold.cdkMs.max.toFixed(1)}], node_modules ${cold.unbundledMs.median.toFixed(1)} [${cold.unbundledMs.min.toFixed(1)}–${cold.unbundledMs.max.toFixed(1)}], ${bundles.alternative.label} ${cold.alternativeMs.median.toFixed(1)} (ratio ${cold.alternativeRatio.toFixed(3)}, ${kb(bundles.alternative.bytes).toFixed(1)} KB)`);
+  const ms = warm.perRequestMs;
+  say(`  warm: handler ${warm.handlerDeletesPerSecond.median.toFixed(1)} deletes/s, floor ${warm.floorWritesPerSecond.median.toFixed(1)} writes/s (medians of ${warm.rounds} rounds of ${warm.perRound})`);
+  say(`  per request (median ms): handler ${ms.handler.median.toFixed(2)} = its write ${ms.handlerWrite.median.toFixed(2)} + verify ${ms.verify.median.toFixed(2)} + the rest; a floor write ${ms.floorWrite.median.toFixed(2)}`);
+  say(`  requests per delete by role: ${Object.entries(roundTrips.byRole).map(([r, n]) => `${r} ${n.toFixed(2)}`).join(', ')}; ADMIN+MASTER sent ${JSON.stringify(roundTrips.readFirstByCommand)}`);
+  say(`  consumer: batch sizes ${JSON.stringify(consumer.batchSizes)}; ${consumer.injected} failures injected, ${consumer.redelivered} messages redelivered, ${consumer.devicesRevoked} devices revoked, ${consumer.stepsSucceeded} steps SUCCESS`);
+  for (const problem of consumer.problems.slice(0, 10)) say(`  consumer problem: ${problem}`);
+  say(`  bundle imports at run time: ${bundles.externalImports.filter((p) => !p.startsWith('node:')).join(', ') || 'nothing but node: built-ins'}`);
+
+  const results = {
+    ...Object.fromEntries(figures.map((f) => [f.key, round(f.value, f.digits)])),
+    spread: Object.fromEntries(figures.map((f) => [f.key, { min: round(f.spread.min, f.digits), median: round(f.spread.median, f.digits), max: round(f.spread.max, f.digits), n: f.spread.n }])),
+    targets: Object.fromEntries(figures.map((f) => [f.key, f.target.op === 'check' ? f.target.text : `${f.target.op} ${f.target.limit}`])),
+    pass: Object.fromEntries(figures.map((f) => [f.key, passes(f)])),
+    node: process.version,
+    machine: { platform: process.platform, arch: process.arch, cpus: cpus().length },
+    durationSeconds: round((performance.now() - started) / 1000, 1),
+    generatedAt: new Date().toISOString(),
+    details: {
+      bundle: {
+        sdkBundled: bundles.sdkBundled,
+        externalImports: bundles.externalImports,
+        largestInputsKB: bundles.largestInputsKB,
+        unbundledOwnCodeKB: round(kb(bundles.unbundled.bytes), 1),
+        alternative: { label: bundles.alternative.label, KB: round(kb(bundles.alternative.bytes), 1), coldInitRatio: round(cold.alternativeRatio, 3), importMs: cold.alternativeMs },
+      },
+      coldInit: { runsPerVariant: cold.runsPerVariant, cdkBundleImportMs: cold.cdkMs, nodeModulesImportMs: cold.unbundledMs },
+      warm: {
+        rounds: warm.rounds,
+        perRound: warm.perRound,
+        handlerDeletesPerSecond: warm.handlerDeletesPerSecond,
+        floorWritesPerSecond: warm.floorWritesPerSecond,
+        perRequestMs: warm.perRequestMs,
+      },
+      roundTrips,
+      consumer: {
+        rounds: consumer.rounds,
+        batchSizes: consumer.batchSizes,
+        injected: consumer.injected,
+        redelivered: consumer.redelivered,
+        devicesRevoked: consumer.devicesRevoked,
+        stepsSucceeded: consumer.stepsSucceeded,
+        problems: consumer.problems,
+      },
+    },
+  };
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  say(`wrote ${relative(process.cwd(), RESULTS_FILE)}; node ${process.version}; total ${elapsed()}`);
+  return passed ? 0 : 1;
+}
+
+main()
+  .then(async (code) => {
+    await cleanUp();
+    process.exit(code);
+  })
+  .catch(async (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    await cleanUp();
+    process.exit(2);
+  });
