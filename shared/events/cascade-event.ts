@@ -1,11 +1,16 @@
-import { z } from 'zod';
+// zod/mini: the same validation, a fraction of the bundle (workers' cold start).
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
+
+// zod/mini ships no messages; the English ones make a rejected event say what is wrong.
+z.config(en());
 
 /**
  * The cascade event, version 1. One is emitted per consumer queue for every accepted deletion,
  * each with its own `eventId` (consumers are idempotent on it). Consumers parse with
  * `parseCascadeEvent` and treat anything it rejects as a permanent failure.
  */
-const id = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/);
+const id = z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/));
 
 export const subjectSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('customer'), customerId: id }),
@@ -13,20 +18,20 @@ export const subjectSchema = z.discriminatedUnion('type', [
 ]);
 
 export const cascadeEventV1Schema = z.object({
-  eventId: z.string().uuid(),
+  eventId: z.uuid(),
   eventType: z.enum(['customer.deleted', 'user.deleted']),
   eventVersion: z.literal(1),
-  occurredAt: z.string().datetime(),
-  requestId: z.string().uuid(),
+  occurredAt: z.iso.datetime(),
+  requestId: z.uuid(),
   subject: subjectSchema,
-  actor: z.object({ sub: z.string().min(1), role: z.string(), accountId: z.string().min(1) }),
+  actor: z.object({ sub: z.string().check(z.minLength(1)), role: z.string(), accountId: z.string().check(z.minLength(1)) }),
   mode: z.enum(['soft', 'hard']),
-  reason: z.string().nullable(),
+  reason: z.nullable(z.string()),
   /**
    * Only on the send-email queue's event: where the notice goes. Carried in the event because a
    * hard delete erases the address from the table in the same transaction that emits the event.
    */
-  recipient: z.object({ email: z.string().email(), name: z.string() }).optional(),
+  recipient: z.optional(z.object({ email: z.email(), name: z.string() })),
 });
 
 export type CascadeEvent = z.infer<typeof cascadeEventV1Schema>;
