@@ -44,16 +44,16 @@ export interface QueueSpec {
   urlEnv: EnvName;
   /** Deliveries before a message moves to the DLQ. */
   maxReceiveCount: number;
-  /** Must be at least six times the consumer's timeout (AWS's guidance for SQS event sources). */
+  /** At least six times the consumer's timeout plus its batching window (AWS's guidance for SQS event sources). */
   visibilityTimeoutSeconds: number;
   /** How long a DLQ keeps a message for inspection and redrive. */
   dlqRetentionDays: number;
 }
 
 export const queues: readonly QueueSpec[] = [
-  { id: 'revoke-devices', urlEnv: 'REVOKE_DEVICES_QUEUE_URL', maxReceiveCount: 3, visibilityTimeoutSeconds: 180, dlqRetentionDays: 14 },
-  { id: 'end-sessions', urlEnv: 'END_SESSIONS_QUEUE_URL', maxReceiveCount: 3, visibilityTimeoutSeconds: 180, dlqRetentionDays: 14 },
-  { id: 'send-email', urlEnv: 'SEND_EMAIL_QUEUE_URL', maxReceiveCount: 3, visibilityTimeoutSeconds: 180, dlqRetentionDays: 14 },
+  { id: 'revoke-devices', urlEnv: 'REVOKE_DEVICES_QUEUE_URL', maxReceiveCount: 3, visibilityTimeoutSeconds: 190, dlqRetentionDays: 14 },
+  { id: 'end-sessions', urlEnv: 'END_SESSIONS_QUEUE_URL', maxReceiveCount: 3, visibilityTimeoutSeconds: 190, dlqRetentionDays: 14 },
+  { id: 'send-email', urlEnv: 'SEND_EMAIL_QUEUE_URL', maxReceiveCount: 3, visibilityTimeoutSeconds: 190, dlqRetentionDays: 14 },
 ];
 
 export type HttpMethod = 'GET' | 'DELETE';
