@@ -94,7 +94,9 @@ export function createApiGateway(routes: readonly LocalRoute[], staticRoutes: re
         return;
       }
       const event = buildHttpApiEvent(
-        { method, url: req.url ?? '/', headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
+        // headersDistinct, not headers: Node joins repeats with ", " and drops repeats of some
+        // (authorization, user-agent…); API Gateway joins every repeated header with ",".
+        { method, url: req.url ?? '/', headers: req.headersDistinct, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
         matched.route,
         matched.params,
       );

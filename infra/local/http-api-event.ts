@@ -75,7 +75,8 @@ export function buildHttpApiEvent(
     version: '2.0',
     routeKey: `${route.method} ${route.path}`,
     rawPath: url.pathname,
-    rawQueryString: url.search.startsWith('?') ? url.search.slice(1) : '',
+    // As sent: URL would re-encode some characters (' " < >) of the query.
+    rawQueryString: rawQuery(request.url),
     headers,
     requestContext: {
       accountId: '000000000000',
@@ -102,6 +103,13 @@ export function buildHttpApiEvent(
   if (Object.keys(pathParameters).length > 0) event.pathParameters = pathParameters;
   if (hasBody) event.body = isText ? request.body.toString('utf8') : request.body.toString('base64');
   return event;
+}
+
+function rawQuery(requestUrl: string): string {
+  const start = requestUrl.indexOf('?');
+  if (start === -1) return '';
+  const end = requestUrl.indexOf('#', start);
+  return requestUrl.slice(start + 1, end === -1 ? undefined : end);
 }
 
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 /** Thrown when a handler runs past its configured timeout, as Lambda would stop it. */
 export class LambdaTimeoutError extends Error {
   constructor(public readonly functionName: string, public readonly timeoutSeconds: number) {
-    super(`Task timed out after ${timeoutSeconds}.00 seconds (${functionName})`);
+    super(`Task timed out after ${timeoutSeconds.toFixed(2)} seconds (${functionName})`);
     this.name = 'LambdaTimeoutError';
   }
 }

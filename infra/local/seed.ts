@@ -43,10 +43,21 @@ export function readSeedFile(file: string): SeedData {
     throw new SeedFileError(file, `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'does not match the format'}`);
   }
   const data = parsed.data;
+  // A repeated id would otherwise surface as DynamoDB's "item keys contain duplicates" at startup.
+  for (const [kind, list] of [['customer', data.customers], ['user', data.users], ['device', data.devices], ['session', data.sessions]] as const) {
+    const seen = new Set<string>();
+    for (const item of list) {
+      if (seen.has(item.id)) throw new SeedFileError(file, `duplicate ${kind} id ${item.id}`);
+      seen.add(item.id);
+    }
+  }
   const customerIds = new Set(data.customers.map((c) => c.id));
   for (const c of data.customers) if (c.parentId !== null && !customerIds.has(c.parentId)) throw new SeedFileError(file, `customer ${c.id} has unknown parent ${c.parentId}`);
   for (const list of [data.users, data.devices, data.sessions])
     for (const item of list) if (!customerIds.has(item.customerId)) throw new SeedFileError(file, `${item.id} refers to unknown customer ${item.customerId}`);
+  const userCustomer = new Map(data.users.map((u) => [u.id, u.customerId]));
+  for (const item of [...data.devices, ...data.sessions])
+    if (item.userId !== undefined && userCustomer.get(item.userId) !== item.customerId) throw new SeedFileError(file, `${item.id} refers to unknown user ${item.userId} of customer ${item.customerId}`);
   return data;
 }
 

@@ -113,24 +113,30 @@ export class SqsEventSourcePoller {
     let result: SQSBatchResponse | void | undefined;
     let threw = false;
     try {
-      result = await invokeWithTimeout(handler, { Records: records }, fn);
+      // Lambda hands the function a serialized copy: what the handler does to the event cannot
+      // change which messages the poller deletes.
+      result = await invokeWithTimeout(handler, structuredClone({ Records: records }), fn);
     } catch (error) {
       threw = true;
       log.error('consumer failed the whole batch', { fn: fn.name, size: records.length, error: error instanceof Error ? error.message : String(error) });
     }
     const toDelete = messagesToDelete(records, result, threw);
     if (toDelete === 'none') return { received: records.length, deleted: 0, failed: records.length, wholeBatchFailed: true };
+    let notDeleted = 0;
     if (toDelete.length > 0) {
-      await client.send(
+      const deleted = await client.send(
         new DeleteMessageBatchCommand({
           QueueUrl: queueUrl,
           Entries: toDelete.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
         }),
       );
+      // A delete SQS refused (e.g. an expired receipt handle) means the message comes back: say so.
+      notDeleted = deleted.Failed?.length ?? 0;
+      if (notDeleted > 0) log.error('delete failed: messages will be delivered again', { fn: fn.name, failures: deleted.Failed });
     }
     const failed = records.length - toDelete.length;
     if (failed > 0) log.info('partial batch failure', { fn: fn.name, size: records.length, failed });
-    return { received: records.length, deleted: toDelete.length, failed, wholeBatchFailed: false };
+    return { received: records.length, deleted: toDelete.length - notDeleted, failed, wholeBatchFailed: false };
   }
 
   private async run(): Promise<void> {

@@ -89,7 +89,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     const url = `http://127.0.0.1:${port}`;
 
-    const [dynamo, sqs] = await Promise.all([
+    // allSettled, not all: if one emulator fails to start, the other (a Java process) must still be stopped.
+    const [dynamoStart, sqsStart] = await Promise.allSettled([
       options.dynamoEndpoint
         ? Promise.resolve<RunningDynamoDb>({ endpoint: options.dynamoEndpoint, stop: async () => undefined })
         : freePort().then((p) => startDynamoDbLocal({ port: p, ...(options.persistDir ? { persistDir: options.persistDir } : {}) })),
@@ -97,7 +98,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ? Promise.resolve<RunningSqs>({ endpoint: options.sqsEndpoint, stop: async () => undefined })
         : freePort().then((p) => startSqsLocal({ port: p })),
     ]);
-    cleanups.push(dynamo.stop, sqs.stop);
+    for (const started of [dynamoStart, sqsStart]) if (started.status === 'fulfilled') cleanups.push(started.value.stop);
+    if (dynamoStart.status === 'rejected') throw dynamoStart.reason;
+    if (sqsStart.status === 'rejected') throw sqsStart.reason;
+    const [dynamo, sqs] = [dynamoStart.value, sqsStart.value];
 
     Object.assign(process.env, LOCAL_CREDENTIALS, {
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,

@@ -1,0 +1,163 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { createApiGateway, listen, type ApiHandler, type LocalRoute, type StaticRoute } from '../../../infra/local/api-gateway';
+import { PortInUseError } from '../../../infra/local/ports';
+import { spyLog } from '../../unit/local/factories';
+import { httpRequest } from './http-client';
+
+/** The API Gateway emulation over real HTTP on 127.0.0.1, in front of test handlers. */
+
+const SECRET = 'db-password=hunter2';
+
+function route(method: LocalRoute['method'], path: string, handler: ApiHandler, timeoutSeconds = 2): LocalRoute {
+  return { method, path, handler, fn: { name: `test${path.replace(/[^a-z]+/g, '-')}`, timeoutSeconds, memoryMb: 128 } };
+}
+
+/** Answers with the event itself, as a bare value (no statusCode): API Gateway sends it as 200 JSON. */
+const echo: ApiHandler = async (event) => event as never;
+const crash: ApiHandler = async () => {
+  throw new Error(`cannot reach the table (${SECRET})`);
+};
+const slowTimers = new Set<NodeJS.Timeout>();
+const slow: ApiHandler = () =>
+  new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ statusCode: 200, body: 'too late' }), 1500);
+    slowTimers.add(timer);
+  });
+
+const jwks = { keys: [{ kty: 'EC', crv: 'P-256', x: 'fake-x', y: 'fake-y', kid: 'test-kid' }] };
+const staticRoutes: StaticRoute[] = [{ method: 'GET', path: '/.well-known/jwks.json', body: () => jwks }];
+
+describe('API Gateway emulation over HTTP', () => {
+  const log = spyLog();
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    server = createApiGateway(
+      [
+        route('DELETE', '/echo/{id}', echo),
+        route('GET', '/echo/{id}/items/{item}', echo),
+        route('DELETE', '/crash/{id}', crash),
+        route('GET', '/slow', slow, 0.2),
+      ],
+      staticRoutes,
+      log,
+    );
+    const port = await listen(server, 0);
+    base = `http://127.0.0.1:${port}`;
+  });
+
+  afterAll(async () => {
+    for (const timer of slowTimers) clearTimeout(timer);
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  beforeEach(() => {
+    log.info.mockClear();
+    log.error.mockClear();
+  });
+
+  it('hands the handler a payload 2.0 event built from the real request', async () => {
+    // Act
+    const response = await httpRequest(`${base}/echo/a%3Ab?mode=hard&tag=x&tag=y`, {
+      method: 'DELETE',
+      headers: { 'Content-Type': 'application/json', 'X-Multi': ['one', 'two'], Authorization: ['Bearer first', 'Bearer second'], Cookie: 'a=1; b=2' },
+      body: '{"reason":"closed"}',
+    });
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('application/json');
+    const event = JSON.parse(response.text) as APIGatewayProxyEventV2;
+    expect(event).toMatchObject({
+      version: '2.0',
+      routeKey: 'DELETE /echo/{id}',
+      rawPath: '/echo/a%3Ab',
+      rawQueryString: 'mode=hard&tag=x&tag=y',
+      pathParameters: { id: 'a:b' },
+      queryStringParameters: { mode: 'hard', tag: 'x,y' },
+      cookies: ['a=1', 'b=2'],
+      body: '{"reason":"closed"}',
+      isBase64Encoded: false,
+    });
+    // API Gateway joins every repeated header with "," (Node alone would keep only the first Authorization).
+    expect(event.headers).toMatchObject({ 'content-type': 'application/json', 'x-multi': 'one,two', authorization: 'Bearer first,Bearer second' });
+    expect(event.headers.cookie).toBeUndefined();
+    expect(event.requestContext.http).toMatchObject({ method: 'DELETE', path: '/echo/a%3Ab', sourceIp: '127.0.0.1' });
+    expect(event.requestContext.time).toMatch(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
+    expect(Math.abs(event.requestContext.timeEpoch - Date.now())).toBeLessThan(10_000);
+    expect(log.info).toHaveBeenCalledWith('request', expect.objectContaining({ method: 'DELETE', path: '/echo/a%3Ab', status: 200 }));
+  });
+
+  it('base64-encodes a binary request body', async () => {
+    const bytes = Buffer.from([0, 1, 2, 0xfe, 0xff]);
+
+    const response = await httpRequest(`${base}/echo/bin`, { method: 'DELETE', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+
+    const event = JSON.parse(response.text) as APIGatewayProxyEventV2;
+    expect(event.isBase64Encoded).toBe(true);
+    expect(Buffer.from(event.body ?? '', 'base64')).toEqual(bytes);
+  });
+
+  it('matches routes with several parameters', async () => {
+    const response = await httpRequest(`${base}/echo/c-1/items/i-2`);
+
+    expect(response.status).toBe(200);
+    expect((JSON.parse(response.text) as APIGatewayProxyEventV2).pathParameters).toEqual({ id: 'c-1', item: 'i-2' });
+  });
+
+  it('answers a crash with a bare 500 and keeps the error in the log only', async () => {
+    const response = await httpRequest(`${base}/crash/c-1`, { method: 'DELETE' });
+
+    expect(response.status).toBe(500);
+    expect(response.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(response.text)).toEqual({ message: 'Internal Server Error' });
+    expect(response.text).not.toContain('hunter2');
+    expect(response.text).not.toContain('cannot reach');
+    expect(log.error).toHaveBeenCalledWith('handler failed', expect.objectContaining({ method: 'DELETE', path: '/crash/c-1', error: expect.stringContaining(SECRET) }));
+  });
+
+  it('answers 500 when the handler runs past its timeout', async () => {
+    const started = Date.now();
+
+    const response = await httpRequest(`${base}/slow`);
+
+    expect(response.status).toBe(500);
+    expect(JSON.parse(response.text)).toEqual({ message: 'Internal Server Error' });
+    expect(Date.now() - started).toBeLessThan(1200);
+    expect(log.error).toHaveBeenCalledWith('handler failed', expect.objectContaining({ error: expect.stringContaining('Task timed out after 0.20 seconds') }));
+  });
+
+  it.each([
+    ['an unknown path', 'GET', '/nowhere'],
+    ['a known path with another method', 'GET', '/echo/c-1'],
+    ['a known path with an empty parameter', 'DELETE', '/echo/'],
+  ])('answers 404 JSON for %s', async (_label, method, path) => {
+    const response = await httpRequest(`${base}${path}`, { method });
+
+    expect(response.status).toBe(404);
+    expect(response.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(response.text)).toEqual({ message: 'Not Found' });
+  });
+
+  it('serves a static route (the JWKS) without a function', async () => {
+    const response = await httpRequest(`${base}/.well-known/jwks.json`);
+
+    expect(response.status).toBe(200);
+    expect(response.headers['cache-control']).toBe('max-age=300');
+    expect(JSON.parse(response.text)).toEqual(jwks);
+  });
+
+  it('refuses a taken port with PortInUseError', async () => {
+    const taken = (server.address() as AddressInfo).port;
+    const second = createApiGateway([], staticRoutes, log);
+
+    const attempt = listen(second, taken);
+
+    await expect(attempt).rejects.toBeInstanceOf(PortInUseError);
+    await expect(attempt).rejects.toThrow(`Port ${taken} is already in use (HTTP API)`);
+  });
+});
