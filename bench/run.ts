@@ -26,15 +26,15 @@ import { round, type Spread } from './stats';
 
 const COLD_INIT_RUNS = 21;
 const SETTINGS: ServiceBenchSettings = {
-  warmRounds: 20,
-  perRound: 30,
+  warmRounds: 40,
+  perRound: 15,
   readFirstDeletes: 20,
   consumerRounds: 4,
   consumerMessagesPerRound: 100,
   devicesPerCustomer: 2,
   // Above the poll wait, and long enough that a round's fresh batches usually finish before the
   // first failed message is visible again (if not, it simply joins a later batch).
-  visibilityTimeoutSeconds: 5,
+  visibilityTimeoutSeconds: 8,
 };
 const RESULTS_FILE = resolve(REPO_ROOT, 'bench-results.json');
 
@@ -50,17 +50,27 @@ process.on('warning', (warning) => {
 });
 
 const cleanups: (() => Promise<void> | void)[] = [];
-async function cleanUp(): Promise<void> {
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()!();
-    } catch (error) {
-      console.error(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
+let cleaning: Promise<void> | undefined;
+/** Stops what this run started, newest first; once, however many paths ask for it. */
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    while (cleanups.length > 0) {
+      try {
+        await cleanups.pop()!();
+      } catch (error) {
+        console.error(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
-  }
+  })();
+  return cleaning;
 }
+// Ctrl-C reaches this process twice (from the terminal and relayed by tsx): handle it once and
+// ignore the repeat, which would otherwise end the process before the cleanup is done.
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
     console.error(`\n${signal}: stopping the emulators and removing the working directory`);
     void cleanUp().finally(() => process.exit(130));
   });
@@ -238,6 +248,8 @@ main()
     process.exit(code);
   })
   .catch(async (error: unknown) => {
+    // Interrupted: the signal handler is already cleaning up and will exit.
+    if (interrupted) return;
     console.error(error instanceof Error ? error.message : error);
     await cleanUp();
     process.exit(2);

@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     floorCustomers,
     rounds: warmRounds,
     perRound,
-    onProgress: (r) => (r % 5 === 0 ? void send({ kind: 'progress', text: `  round ${r}/${warmRounds}` }) : undefined),
+    onProgress: (r) => (r % 10 === 0 ? void send({ kind: 'progress', text: `  round ${r}/${warmRounds}` }) : undefined),
   });
 
   // ADMIN and MASTER may delete any customer, so they read it first: the other path's round trips.
