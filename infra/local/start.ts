@@ -23,12 +23,36 @@ async function main(): Promise<void> {
   const port = Number(values.port ?? process.env.PORT ?? DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a TCP port number, got ${values.port ?? process.env.PORT}`);
 
-  const stack = await startLocalStack({
+  // Signals are handled from the first moment: one that arrives while the emulators are still
+  // starting stops them as soon as the start returns, instead of leaving Java behind.
+  let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n[local] ${signal}: stopping`);
+    if (!stack) return; // the start in progress sees `stopping` and stops what it started
+    // Never hang on the way out: whatever is still running after 5 s is abandoned.
+    setTimeout(() => process.exit(1), 5000).unref();
+    removeRuntimeInfo();
+    stack.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  stack = await startLocalStack({
     port,
     seed: values.seed ?? defaultSeedFile,
     ...(values.persist ? { persistDir: values.persist } : {}),
     log,
   });
+  if (stopping) {
+    await stack.stop();
+    process.exit(0);
+  }
 
   // Lets `npm run redrive` (another process) find this stack's emulators.
   writeRuntimeInfo({
@@ -40,21 +64,6 @@ async function main(): Promise<void> {
     queues: stack.queues,
   });
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n[local] ${signal}: stopping`);
-    // Never hang on the way out: whatever is still running after 5 s is abandoned.
-    setTimeout(() => process.exit(1), 5000).unref();
-    removeRuntimeInfo();
-    stack.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
 
   const token = await mintToken(await loadOrCreateSigningKey(), { sub: 'demo-operator', accountId: 'reseller-acme', role: 'RESALE', scope: 'customers:delete users:delete', ttlSeconds: 3600 });
   console.log(`
