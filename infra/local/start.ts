@@ -25,12 +25,13 @@ async function main(): Promise<void> {
 
   // Signals are handled from the first moment: one that arrives while the emulators are still
   // starting stops them as soon as the start returns, instead of leaving Java behind.
-  let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
+  const running: { stack?: Awaited<ReturnType<typeof startLocalStack>> } = {};
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n[local] ${signal}: stopping`);
+    const { stack } = running;
     if (!stack) return; // the start in progress sees `stopping` and stops what it started
     // Never hang on the way out: whatever is still running after 5 s is abandoned.
     setTimeout(() => process.exit(1), 5000).unref();
@@ -43,12 +44,13 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
-  stack = await startLocalStack({
+  const stack = await startLocalStack({
     port,
     seed: values.seed ?? defaultSeedFile,
     ...(values.persist ? { persistDir: values.persist } : {}),
     log,
   });
+  running.stack = stack;
   if (stopping) {
     await stack.stop();
     process.exit(0);
