@@ -32,8 +32,8 @@ export interface Bundles {
   alternative: BuiltVariant;
   /** Whether the CDK bundle contains the AWS SDK (BUNDLE_AWS_SDK in infra/constructs/node-function.ts). */
   sdkBundled: boolean;
-  /** Packages the CDK bundle imports at run time instead of containing them. */
-  externalImports: string[];
+  /** What the CDK bundle imports instead of containing: at load (`static`, besides node: built-ins), or only if ever needed (`dynamic`). */
+  externalImports: { static: string[]; dynamic: string[] };
   /** The largest packages inside the CDK bundle, in KB. */
   largestInputsKB: Record<string, number>;
 }
@@ -71,7 +71,9 @@ export async function buildBundles(dir: string): Promise<Bundles> {
 
   const output = Object.values(cdk.metafile.outputs).find((o) => o.entryPoint !== undefined);
   if (!output) throw new Error('esbuild reported no entry output');
-  const externalImports = [...new Set(output.imports.filter((i) => i.external).map((i) => i.path))].sort();
+  const externals = (dynamic: boolean) =>
+    [...new Set(output.imports.filter((i) => i.external && (i.kind === 'dynamic-import') === dynamic && !i.path.startsWith('node:')).map((i) => i.path))].sort();
+  const externalImports = { static: externals(false), dynamic: externals(true) };
   const byPackage: Record<string, number> = {};
   for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? 'this repository';

@@ -122,13 +122,15 @@ export async function measureConsumer(options: {
 
   const rounds: ConsumerRound[] = [];
   const problems: string[] = [];
-  for (const [index, bodies] of options.rounds.entries()) {
+  const visibilityMs = queue.visibilityTimeoutSeconds * 1000;
+  measuring: for (const [index, bodies] of options.rounds.entries()) {
     if (bodies.length % batchSize !== 0) throw new Error(`a round of ${bodies.length} messages is not whole batches of ${batchSize}`);
     await sendAll(sqs, queue.url, bodies);
     let completed = 0;
     let busy = 0;
     let batches = 0;
     let lastFailureAt = 0;
+    let lastReceivedAt = performance.now();
     const freshBefore = freshReceived;
     const poll = async (): Promise<boolean> => {
       const start = performance.now();
@@ -139,20 +141,33 @@ export async function measureConsumer(options: {
       busy += elapsed;
       batches += 1;
       completed += outcome.deleted;
-      if (outcome.failed > 0) lastFailureAt = performance.now();
+      lastReceivedAt = performance.now();
+      if (outcome.failed > 0) lastFailureAt = lastReceivedAt;
       return true;
+    };
+    // A round that stops making progress is reported (the handlers' log says why), not waited on.
+    const stalled = (what: string) => {
+      problems.push(`round ${index + 1}: ${what} (${completed}/${bodies.length} completed); later rounds not run`);
     };
     // Fresh batches first; then, once the failed messages are visible again, their redeliveries
     // (waiting for them is idle time: it is not counted).
-    for (let polls = 0; freshReceived - freshBefore < bodies.length; polls += 1) {
-      if (polls > bodies.length) throw new Error(`round ${index + 1}: fresh messages did not arrive`);
-      if (!(await poll())) await sleep(50);
+    while (freshReceived - freshBefore < bodies.length) {
+      if (await poll()) continue;
+      if (performance.now() - lastReceivedAt > 5000) {
+        stalled('sent messages stopped arriving');
+        break measuring;
+      }
+      await sleep(50);
     }
-    for (let polls = 0; completed < bodies.length; polls += 1) {
-      if (polls > bodies.length) throw new Error(`round ${index + 1}: messages did not complete (${completed}/${bodies.length})`);
-      const untilVisible = lastFailureAt + queue.visibilityTimeoutSeconds * 1000 + 250 - performance.now();
+    while (completed < bodies.length) {
+      const untilVisible = lastFailureAt + visibilityMs + 250 - performance.now();
       if (untilVisible > 0) await sleep(untilVisible);
-      if (!(await poll())) await sleep(50);
+      if (await poll()) continue;
+      if (performance.now() - Math.max(lastReceivedAt, lastFailureAt + visibilityMs) > 5000) {
+        stalled('failed messages did not come back to complete');
+        break measuring;
+      }
+      await sleep(50);
     }
     const seconds = busy / 1000;
     rounds.push({ messages: bodies.length, busySeconds: seconds, messagesPerSecond: bodies.length / seconds, batches });
@@ -166,8 +181,8 @@ export async function measureConsumer(options: {
     if (counts.length > 1) redelivered += 1;
     if (JSON.stringify(counts) !== JSON.stringify(expected)) problems.push(`message ${messageId} was received with counts [${counts.join(', ')}]`);
   }
-  const total = options.rounds.reduce((n, r) => n + r.length, 0);
-  if (seen.size !== total) problems.push(`${seen.size} distinct messages received, ${total} sent`);
+  const sent = options.rounds.reduce((n, r) => n + r.length, 0);
+  if (rounds.length === options.rounds.length && seen.size !== sent) problems.push(`${seen.size} distinct messages received, ${sent} sent`);
   for (const url of [queue.url, queue.dlqUrl]) {
     const left = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
     if ((left.Messages ?? []).length > 0) problems.push(`${url === queue.url ? 'queue' : 'DLQ'} still holds messages`);
@@ -180,7 +195,7 @@ export async function measureConsumer(options: {
 
   return {
     rounds,
-    messagesPerSecond: spread(rounds.map((r) => r.messagesPerSecond)),
+    messagesPerSecond: rounds.length > 0 ? spread(rounds.map((r) => r.messagesPerSecond)) : { min: 0, median: 0, max: 0, n: 0 },
     batchSizes: batchSizes.reduce<Record<string, number>>((h, n) => ({ ...h, [n]: (h[n] ?? 0) + 1 }), {}),
     injected: failures.victims.size,
     redelivered,

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -90,21 +90,27 @@ async function serveJwks(jwks: unknown): Promise<{ url: string; server: Server }
   return { url: `http://127.0.0.1:${port}/.well-known/jwks.json`, server };
 }
 
+/** Copies a log out of the run's directory (which the cleanup removes); returns where it went. */
+function keepLog(logFile: string): string {
+  const kept = join(localDir, 'bench', `service-bench-${process.pid}.log`);
+  copyFileSync(logFile, kept);
+  return relative(process.cwd(), kept);
+}
+
 function runServiceBench(env: NodeJS.ProcessEnv, logFile: string): Promise<ServiceBenchResult> {
   const logFd = openSync(logFile, 'w');
   const child: ChildProcess = fork(resolve(__dirname, 'service-bench.ts'), [], {
     cwd: REPO_ROOT,
     execArgv: ['--import', 'tsx'],
     env,
-    // The handlers' JSON logs (one line per request, as in Lambda) go to a file, not the terminal.
-    stdio: ['ignore', logFd, 'pipe', 'ipc'],
+    // The handlers' JSON logs (one line per request, as in Lambda; warnings and errors on stderr)
+    // go to a file, not the terminal.
+    stdio: ['ignore', logFd, logFd, 'ipc'],
   });
   closeSync(logFd);
   cleanups.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   return new Promise((resolvePromise, reject) => {
     let result: ServiceBenchResult | undefined;
     let failure: string | undefined;
@@ -115,8 +121,7 @@ function runServiceBench(env: NodeJS.ProcessEnv, logFile: string): Promise<Servi
     });
     child.on('exit', (code, signal) => {
       if (result) return resolvePromise(result);
-      const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n');
-      reject(new Error(`service bench failed (exit ${code ?? signal}): ${failure ?? stderr.trim()}\nlast log lines:\n${tail}`));
+      reject(new Error(`service bench failed (exit ${code ?? signal}): ${failure ?? 'no message'}\nthe handlers' logs: ${keepLog(logFile)}`));
     });
   });
 }
@@ -148,6 +153,7 @@ async function main(): Promise<number> {
   cleanups.push(() => new Promise<void>((r) => jwks.server.close(() => r())));
 
   const prod = stages.prod;
+  const serviceLog = join(workDir, 'service-bench.log');
   const service = await runServiceBench(
     {
       PATH: process.env.PATH,
@@ -168,7 +174,7 @@ async function main(): Promise<number> {
       BENCH_SIGNING_KEY_FILE: keyFile,
       BENCH_SETTINGS: JSON.stringify(SETTINGS),
     },
-    join(workDir, 'service-bench.log'),
+    serviceLog,
   );
 
   const { warm, roundTrips, consumer } = service;
@@ -198,7 +204,8 @@ async function main(): Promise<number> {
   say(`  requests per delete by role: ${Object.entries(roundTrips.byRole).map(([r, n]) => `${r} ${n.toFixed(2)}`).join(', ')}; ADMIN+MASTER sent ${JSON.stringify(roundTrips.readFirstByCommand)}`);
   say(`  consumer: batch sizes ${JSON.stringify(consumer.batchSizes)}; ${consumer.injected} failures injected, ${consumer.redelivered} messages redelivered, ${consumer.devicesRevoked} devices revoked, ${consumer.stepsSucceeded} steps SUCCESS`);
   for (const problem of consumer.problems.slice(0, 10)) say(`  consumer problem: ${problem}`);
-  say(`  bundle imports at run time: ${bundles.externalImports.filter((p) => !p.startsWith('node:')).join(', ') || 'nothing but node: built-ins'}`);
+  const { static: loaded, dynamic: lazy } = bundles.externalImports;
+  say(`  the CDK bundle imports at load: ${loaded.join(', ') || 'only node: built-ins'}; only if needed: ${lazy.join(', ') || 'nothing'}`);
 
   const results = {
     ...Object.fromEntries(figures.map((f) => [f.key, round(f.value, f.digits)])),
@@ -238,6 +245,7 @@ async function main(): Promise<number> {
     },
   };
   writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  if (consumer.problems.length > 0) say(`  the handlers' logs are kept in ${keepLog(serviceLog)}`);
   say(`wrote ${relative(process.cwd(), RESULTS_FILE)}; node ${process.version}; total ${elapsed()}`);
   return passed ? 0 : 1;
 }
