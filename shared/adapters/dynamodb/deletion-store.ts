@@ -1,5 +1,5 @@
 import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type {
   AuditRecord,
@@ -14,6 +14,9 @@ import type { CustomerState, UserState } from '../../domain/deletion-rules';
 import { callDynamo } from './errors';
 import { requestItem } from './items';
 import { keys } from './keys';
+
+/** Room left in a 100-item transaction after the customer, its parent, audit, request, 3 outbox items and the idempotency key. */
+const MAX_USERS_ERASED_IN_TRANSACTION = 90;
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -144,19 +147,25 @@ export class DynamoDeletionStore implements DeletionStore {
         },
       });
     }
-    for (const userId of commit.eraseUserIds) {
-      targetItems.push({
-        Update: {
-          TableName: this.tableName,
-          Key: keys.user(customerId, userId),
-          UpdateExpression: 'SET #status = :deleted, erasedAt = :at REMOVE #name, email',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
-          ExpressionAttributeValues: { ':deleted': 'DELETED', ':at': at },
-        },
-      });
+    const eraseUser = (userId: string) => ({
+      TableName: this.tableName,
+      Key: keys.user(customerId, userId),
+      UpdateExpression: 'SET #status = :deleted, erasedAt = :at REMOVE #name, email',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
+      ExpressionAttributeValues: { ':deleted': 'DELETED', ':at': at },
+    });
+    // A transaction holds at most 100 items: the first users are erased in it, any beyond right
+    // after it commits (each erasure is idempotent).
+    const inTransaction = commit.eraseUserIds.slice(0, MAX_USERS_ERASED_IN_TRANSACTION);
+    for (const userId of inTransaction) targetItems.push({ Update: eraseUser(userId) });
+    const result = await this.commit(commit, targetItems, (reasons) => ({ kind: 'refused', customer: toCustomerState(reasons[0]) }));
+    if (result.kind === 'committed') {
+      for (const userId of commit.eraseUserIds.slice(inTransaction.length)) {
+        await callDynamo(() => this.doc.send(new UpdateCommand(eraseUser(userId))));
+      }
     }
-    return this.commit(commit, targetItems, (reasons) => ({ kind: 'refused', customer: toCustomerState(reasons[0]) }));
+    return result;
   }
 
   async commitUserDeletion(commit: UserDeletionCommit): Promise<CommitResult> {

@@ -28,8 +28,9 @@ beforeAll(async () => {
     .customer('contended', 'reseller-1')
     .customer('audited-denial', 'reseller-2')
     .customer('seed-curl', 'reseller-1')
-    .build();
-  stack = await startTestStack(seed);
+    .customer('big-family', 'reseller-1');
+  for (let i = 0; i < 120; i += 1) seed.user(`member-${i}`, 'big-family');
+  stack = await startTestStack(seed.build());
   table = tableReader(stack);
   reseller = await tokenFor({ accountId: 'reseller-1', role: 'RESALE', scope: 'customers:delete' });
 }, 60000);
@@ -40,6 +41,7 @@ afterAll(async () => {
 
 describe('DELETE /customer/{customerId}: 200', () => {
   it('deletes with the seed curl as written (Content-Type JSON, no body) and commits state, audit, request and outbox together', async () => {
+    const liveChildrenBefore = Number((await table.customer('reseller-1'))?.liveChildren);
     // Act
     const response = await call(stack, 'DELETE', '/customer/seed-curl', { token: reseller, headers: { 'content-type': 'application/json' } });
     // Assess
@@ -61,7 +63,7 @@ describe('DELETE /customer/{customerId}: 200', () => {
     const outbox = await table.outbox(requestId);
     expect(outbox.map((o) => o.queue).sort()).toEqual(['end-sessions', 'revoke-devices', 'send-email']);
     // The parent's live-children count went down in the same write.
-    expect((await table.customer('reseller-1'))?.liveChildren).toBeLessThan(9);
+    expect((await table.customer('reseller-1'))?.liveChildren).toBe(liveChildrenBefore - 1);
   });
 });
 
@@ -193,6 +195,14 @@ describe('hard delete', () => {
     // The notice still reaches the erased address: it travels in the email event only.
     const outbox = await table.outbox(String(response.json.requestId));
     expect(JSON.parse(String(outbox.find((o) => o.queue === 'send-email')?.body)).recipient).toEqual({ email: 'pat@example.com', name: 'Pat Purge' });
+  });
+
+  it('erases every user of a hard-deleted customer, more than one transaction holds', async () => {
+    const admin = await tokenFor({ accountId: 'platform', role: 'ADMIN', scope: 'customers:delete customers:purge' });
+    const response = await call(stack, 'DELETE', '/customer/big-family?mode=hard', { token: admin, body: JSON.stringify({ reason: 'account closure' }) });
+    expect(response.status).toBe(200);
+    const users = await Promise.all(Array.from({ length: 120 }, (_, i) => table.user('big-family', `member-${i}`)));
+    expect(users.filter((u) => u?.status === 'DELETED' && !('email' in u) && !('name' in u))).toHaveLength(120);
   });
 
   it('lets ADMIN and MASTER soft-delete any customer', async () => {
