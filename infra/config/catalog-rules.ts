@@ -1,11 +1,12 @@
 import { functions, queues, queueConsumers, type QueueConsumerSpec, type QueueSpec } from '../catalog';
 
 /** AWS's guidance for SQS event sources: the queue's visibility timeout is at least six times the
- * consumer's timeout, so a message is not handed out again while a retried batch still runs. */
+ * consumer's timeout plus its batching window, so a message is not handed out again while a
+ * retried batch still runs. */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
-export function minimumVisibilityTimeoutSeconds(consumer: Pick<QueueConsumerSpec, 'timeoutSeconds'>): number {
-  return VISIBILITY_TIMEOUT_FACTOR * consumer.timeoutSeconds;
+export function minimumVisibilityTimeoutSeconds(consumer: Pick<QueueConsumerSpec, 'timeoutSeconds' | 'maxBatchingWindowSeconds'>): number {
+  return VISIBILITY_TIMEOUT_FACTOR * consumer.timeoutSeconds + consumer.maxBatchingWindowSeconds;
 }
 
 /** Problems with the catalog that would make the infrastructure wrong; empty when it is sound. */
@@ -26,10 +27,10 @@ export function catalogProblems(): string[] {
   return problems;
 }
 
-export function visibilityProblems(queue: QueueSpec, consumer: Pick<QueueConsumerSpec, 'name' | 'timeoutSeconds'>): string[] {
+export function visibilityProblems(queue: QueueSpec, consumer: Pick<QueueConsumerSpec, 'name' | 'timeoutSeconds' | 'maxBatchingWindowSeconds'>): string[] {
   const minimum = minimumVisibilityTimeoutSeconds(consumer);
   return queue.visibilityTimeoutSeconds < minimum
-    ? [`queue ${queue.id}: visibility timeout ${queue.visibilityTimeoutSeconds}s is below ${VISIBILITY_TIMEOUT_FACTOR} × ${consumer.name}'s timeout (${minimum}s)`]
+    ? [`queue ${queue.id}: visibility timeout ${queue.visibilityTimeoutSeconds}s is below ${VISIBILITY_TIMEOUT_FACTOR} × ${consumer.name}'s timeout + its batching window (${minimum}s)`]
     : [];
 }
 

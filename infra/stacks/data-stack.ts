@@ -17,10 +17,6 @@ export class DataStack extends Stack {
     super(scope, id, props);
     const { config } = props;
 
-    if (tableSpec.streamViewType !== 'NEW_IMAGE') {
-      throw new Error(`Unsupported stream view type ${String(tableSpec.streamViewType)}`);
-    }
-
     this.table = new TableV2(this, tableSpec.id, {
       partitionKey: { name: tableSpec.partitionKey, type: AttributeType.STRING },
       sortKey: { name: tableSpec.sortKey, type: AttributeType.STRING },
@@ -32,7 +28,7 @@ export class DataStack extends Stack {
       // TableV2 bills on demand unless told otherwise: nothing to pay for while idle but storage.
       timeToLiveAttribute: tableSpec.ttlAttribute,
       // The outbox relay reads new outbox items from here.
-      dynamoStream: StreamViewType.NEW_IMAGE,
+      dynamoStream: StreamViewType[tableSpec.streamViewType],
       encryption: TableEncryptionV2.awsManagedKey(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: config.production,

@@ -60,13 +60,13 @@ describe('catalog rules', () => {
     expect(catalogProblems()).toEqual([]);
   });
 
-  it('asks for a visibility timeout of six times the consumer timeout', () => {
-    const consumer = { name: 'slow', timeoutSeconds: 30 };
-    expect(minimumVisibilityTimeoutSeconds(consumer)).toBe(180);
+  it('asks for a visibility timeout of six times the consumer timeout plus its batching window', () => {
+    const consumer = { name: 'slow', timeoutSeconds: 30, maxBatchingWindowSeconds: 5 };
+    expect(minimumVisibilityTimeoutSeconds(consumer)).toBe(185);
     const queue = { ...(queues[0] as (typeof queues)[number]) };
-    expect(visibilityProblems({ ...queue, visibilityTimeoutSeconds: 180 }, consumer)).toEqual([]);
-    expect(visibilityProblems({ ...queue, visibilityTimeoutSeconds: 179 }, consumer)).toEqual([
-      `queue ${queue.id}: visibility timeout 179s is below 6 × slow's timeout (180s)`,
+    expect(visibilityProblems({ ...queue, visibilityTimeoutSeconds: 185 }, consumer)).toEqual([]);
+    expect(visibilityProblems({ ...queue, visibilityTimeoutSeconds: 184 }, consumer)).toEqual([
+      `queue ${queue.id}: visibility timeout 184s is below 6 × slow's timeout + its batching window (185s)`,
     ]);
   });
 
