@@ -1,3 +1,5 @@
+import type { QueueId } from '../../infra/catalog';
+import type { CascadeEvent } from '../events/cascade-event';
 import type { CustomerState, UserState } from './deletion-rules';
 import type { Actor, DeletionMode, DeletionRequest, Subject } from './model';
 
@@ -23,21 +25,10 @@ export interface AuditRecord {
   correlationId: string;
 }
 
-/** The cascade event for one consumer queue, as the outbox stores it. */
+/** The cascade event for one consumer queue (the catalog's queues), as the outbox stores it. */
 export interface OutboxEvent {
-  queue: 'revoke-devices' | 'end-sessions' | 'send-email';
-  event: {
-    eventId: string;
-    eventType: 'customer.deleted' | 'user.deleted';
-    eventVersion: 1;
-    occurredAt: string;
-    requestId: string;
-    subject: Subject;
-    actor: { sub: string; role: string; accountId: string };
-    mode: DeletionMode;
-    reason: string | null;
-    recipient?: { email: string; name: string };
-  };
+  queue: QueueId;
+  event: CascadeEvent;
 }
 
 /** What a successful deletion answers; stored with the Idempotency-Key to replay it exactly. */

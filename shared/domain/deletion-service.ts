@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { queues } from '../../infra/catalog';
 import { decideCustomerDeletionByClaims, decideUserDeletionByClaims } from './authorization';
 import type {
   AuditOutcome,
@@ -22,7 +23,7 @@ import {
   NotFoundError,
   ValidationError,
 } from './errors';
-import type { DeletionMode, DeletionRequest, Subject } from './model';
+import type { DeletionRequest, Subject } from './model';
 
 /**
  * The deletion core: one state machine for v1 (a customer) and v2 (a user of a customer).
@@ -41,7 +42,6 @@ export interface DeletionDeps {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const QUEUES: OutboxEvent['queue'][] = ['revoke-devices', 'end-sessions', 'send-email'];
 const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
 export function requestFingerprint(parts: Record<string, string | null>): string {
@@ -183,7 +183,8 @@ export class DeletionService {
       createdAt: at,
       updatedAt: at,
     };
-    const events: OutboxEvent[] = QUEUES.map((queue) => ({
+    // One event per consumer queue in the catalog: a queue added there gets its event here.
+    const events: OutboxEvent[] = queues.map(({ id: queue }) => ({
       queue,
       event: {
         eventId: this.deps.ids.newId(),
@@ -291,4 +292,3 @@ export class DeletionService {
   }
 }
 
-export type { DeletionMode };

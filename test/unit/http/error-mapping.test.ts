@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from '../../../shared/domain/errors';
 import { toV1ErrorResponse, toV2ErrorResponse } from '../../../shared/http/error-mapping';
+import { faultFields } from '../../../shared/http/middleware';
 
 const body = (r: { body?: string }) => JSON.parse(r.body ?? '{}') as Record<string, unknown>;
 
@@ -67,5 +68,15 @@ describe('toV2ErrorResponse', () => {
     const response = toV2ErrorResponse(new Error('ECONNRESET from 10.0.0.1'));
     expect(response.statusCode).toBe(500);
     expect(response.body).not.toContain('ECONNRESET');
+  });
+});
+
+describe('faultFields (what an unexpected fault may put in a log)', () => {
+  it('keeps the class and the frames, and drops the message and the properties', () => {
+    const error = Object.assign(new TypeError('item {"email":"pat@example.com"} is invalid'), { Item: { email: 'pat@example.com' } });
+    const fields = faultFields(error);
+    expect(fields.errorName).toBe('TypeError');
+    expect(fields.frames).toContain('at ');
+    expect(JSON.stringify(fields)).not.toContain('pat@example.com');
   });
 });
