@@ -18,6 +18,15 @@ export interface DeviceRevoker {
 }
 
 /**
+ * Erases the personal fields of every login (user) of a hard-deleted customer still holding them.
+ * The deletion transaction erases as many as it has room for; this catches the rest, retried by
+ * SQS until done. Idempotent: an erased login is left alone.
+ */
+export interface LoginEraser {
+  eraseRemaining(customerId: string, context: WorkContext): Promise<{ erased: number }>;
+}
+
+/**
  * Ends every ACTIVE VPN session of the subject. The default adapter works on the table; an adapter
  * for a real VPN gateway disconnects there first, then records TERMINATED. Must be idempotent.
  */

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Subject } from '../../domain/model';
 import { mapWithConcurrency } from '../../workers/concurrency';
-import type { DeviceRevoker, WorkContext } from '../../workers/ports';
+import type { DeviceRevoker, LoginEraser, WorkContext } from '../../workers/ports';
 import { keys } from './keys';
 
 /** One status change applied to every item of a kind (devices, sessions) that belongs to a subject. */
@@ -15,6 +15,8 @@ export interface SubjectItemTransition {
   timeAttribute: string;
   /** Attribute stamped with the deletion request's id, e.g. `revokedByRequestId`. */
   requestAttribute: string;
+  /** Attributes the transition removes (personal data), if any. */
+  removeAttributes?: readonly string[];
 }
 
 /**
@@ -53,15 +55,18 @@ export async function transitionSubjectItems(
         ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}),
       }),
     );
+    const removed = transition.removeAttributes ?? [];
+    const removeNames = Object.fromEntries(removed.map((name, i) => [`#remove${i}`, name]));
+    const removeClause = removed.length > 0 ? ` REMOVE ${Object.keys(removeNames).join(', ')}` : '';
     const results = await mapWithConcurrency(page.Items ?? [], options.concurrency ?? 10, async (item) => {
       try {
         await doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { pk: item.pk as string, sk: item.sk as string },
-            UpdateExpression: `SET #status = :to, #time = :at, #request = :requestId`,
+            UpdateExpression: `SET #status = :to, #time = :at, #request = :requestId${removeClause}`,
             ConditionExpression: userFilter ? '#status = :from AND userId = :userId' : '#status = :from',
-            ExpressionAttributeNames: { '#status': 'status', '#time': transition.timeAttribute, '#request': transition.requestAttribute },
+            ExpressionAttributeNames: { '#status': 'status', '#time': transition.timeAttribute, '#request': transition.requestAttribute, ...removeNames },
             ExpressionAttributeValues: {
               ':to': transition.to,
               ':from': transition.from,
@@ -101,6 +106,26 @@ export const sessionTermination: SubjectItemTransition = {
   timeAttribute: 'terminatedAt',
   requestAttribute: 'terminatedByRequestId',
 };
+
+/** A purged customer's logins: personal fields removed, as the hard-delete transaction does for the users it holds. */
+export const userErasure: SubjectItemTransition = {
+  prefix: keys.prefixes.user,
+  from: 'ACTIVE',
+  to: 'DELETED',
+  timeAttribute: 'erasedAt',
+  requestAttribute: 'erasedByRequestId',
+  removeAttributes: ['name', 'email'],
+};
+
+/** Erases the logins of a hard-deleted customer that its deletion transaction had no room for. */
+export class DynamoDbLoginEraser implements LoginEraser {
+  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+
+  async eraseRemaining(customerId: string, context: WorkContext): Promise<{ erased: number }> {
+    const { changed } = await transitionSubjectItems(this.doc, this.tableName, { type: 'customer', customerId }, userErasure, context);
+    return { erased: changed };
+  }
+}
 
 /** Revokes the subject's devices in the table. */
 export class DynamoDbDeviceRevoker implements DeviceRevoker {

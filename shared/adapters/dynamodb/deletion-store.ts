@@ -1,5 +1,5 @@
 import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type {
   AuditRecord,
@@ -150,22 +150,15 @@ export class DynamoDeletionStore implements DeletionStore {
     const eraseUser = (userId: string) => ({
       TableName: this.tableName,
       Key: keys.user(customerId, userId),
-      UpdateExpression: 'SET #status = :deleted, erasedAt = :at REMOVE #name, email',
+      UpdateExpression: 'SET #status = :deleted, erasedAt = :at, erasedByRequestId = :requestId REMOVE #name, email',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
-      ExpressionAttributeValues: { ':deleted': 'DELETED', ':at': at },
+      ExpressionAttributeValues: { ':deleted': 'DELETED', ':at': at, ':requestId': request.requestId },
     });
-    // A transaction holds at most 100 items: the first users are erased in it, any beyond right
-    // after it commits (each erasure is idempotent).
-    const inTransaction = commit.eraseUserIds.slice(0, MAX_USERS_ERASED_IN_TRANSACTION);
-    for (const userId of inTransaction) targetItems.push({ Update: eraseUser(userId) });
-    const result = await this.commit(commit, targetItems, (reasons) => ({ kind: 'refused', customer: toCustomerState(reasons[0]) }));
-    if (result.kind === 'committed') {
-      for (const userId of commit.eraseUserIds.slice(inTransaction.length)) {
-        await callDynamo(() => this.doc.send(new UpdateCommand(eraseUser(userId))));
-      }
-    }
-    return result;
+    // A transaction holds at most 100 items: the users beyond what fits are erased by the
+    // cascade's revoke-devices step (the committed hard-delete event), which SQS retries until done.
+    for (const userId of commit.eraseUserIds.slice(0, MAX_USERS_ERASED_IN_TRANSACTION)) targetItems.push({ Update: eraseUser(userId) });
+    return this.commit(commit, targetItems, (reasons) => ({ kind: 'refused', customer: toCustomerState(reasons[0]) }));
   }
 
   async commitUserDeletion(commit: UserDeletionCommit): Promise<CommitResult> {

@@ -25,8 +25,9 @@ beforeAll(async () => {
     .customer('closing', 'reseller-1', { name: 'Closing Ltd', email: 'boss@closing.example' })
     .device('d-closing', 'closing')
     .session('s-closing', 'closing')
-    .build();
-  stack = await startTestStack(seed, { pollers: true });
+    .customer('big-family', 'reseller-1');
+  for (let i = 0; i < 120; i += 1) seed.user(`member-${i}`, 'big-family');
+  stack = await startTestStack(seed.build(), { pollers: true });
 }, 60000);
 
 afterAll(async () => {
@@ -95,4 +96,20 @@ it('v1: a customer deletion revokes its devices, ends its sessions and mails it 
   const mails = mailsTo('boss@closing.example');
   expect(mails).toHaveLength(1);
   expect(mails[0]).toContain('Closing Ltd');
+}, 40000);
+
+it('hard delete: every user of a customer with more users than one transaction holds ends erased', async () => {
+  const admin = await tokenFor({ accountId: 'platform', role: 'ADMIN', scope: 'customers:delete customers:purge' });
+  const deleted = await call(stack, 'DELETE', '/customer/big-family?mode=hard', { token: admin, body: JSON.stringify({ reason: 'account closure' }) });
+  expect(deleted.status).toBe(200);
+  const requestId = String(deleted.json.requestId);
+
+  await eventually(async () => {
+    const status = await call(stack, 'GET', `/api/v2/requests/${requestId}`, { token: admin });
+    return (status.json.content as { status: string }[])[0]?.status === 'SUCCESS';
+  }, 20000, 'request SUCCESS');
+
+  const users = Object.values(await partition('big-family', keys.prefixes.user));
+  expect(users).toHaveLength(120);
+  expect(users.filter((u) => u.status === 'DELETED' && !('email' in u) && !('name' in u) && u.erasedByRequestId === requestId)).toHaveLength(120);
 }, 40000);
