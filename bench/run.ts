@@ -6,10 +6,9 @@ import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SERVICE_NAME, stages } from '../infra/config/stages';
 import { REPO_ROOT } from '../infra/constructs/node-function';
-import { startDynamoDbLocal, type RunningDynamoDb } from '../infra/local/dynamodb-local';
+import { startEmulators } from '../infra/local/emulators';
 import { LOCAL_AUDIENCE, LOCAL_CREDENTIALS, LOCAL_ISSUER, localDir } from '../infra/local/local-config';
 import { freePort } from '../infra/local/ports';
-import { startSqsLocal, type RunningSqs } from '../infra/local/sqs-local';
 import { jwksFor, loadOrCreateSigningKey } from '../infra/local/token-issuer';
 import { buildBundles, measureColdInit } from './cold-init';
 import { passes, printTable, type Figure } from './report';
@@ -144,8 +143,7 @@ async function main(): Promise<number> {
   });
 
   say('starting DynamoDB Local, the SQS emulator and a JWKS endpoint');
-  const [dynamoPort, sqsPort] = [await freePort(), await freePort()];
-  const [dynamo, sqs]: [RunningDynamoDb, RunningSqs] = await Promise.all([startDynamoDbLocal({ port: dynamoPort }), startSqsLocal({ port: sqsPort })]);
+  const { dynamo, sqs } = await startEmulators();
   cleanups.push(() => dynamo.stop(), () => sqs.stop());
   const keyFile = join(workDir, 'signing-key.json');
   const key = await loadOrCreateSigningKey(keyFile);

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { ID_PATTERN } from '../../shared/domain/model';
 import { customerItem, deviceItem, sessionItem, userItem } from '../../shared/adapters/dynamodb/items';
 
-const id = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'ids are 1-128 characters of [A-Za-z0-9._:-]');
+const id = z.string().regex(ID_PATTERN, 'ids are 1-128 characters of [A-Za-z0-9._:-]');
 
 /** The seed file format of SPEC.md ("Local stack"). */
 export const seedSchema = z.object({

@@ -5,7 +5,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { apiFunctions, functions, queueConsumers, streamConsumers, type EnvName, type QueueId } from '../catalog';
 import { createApiGateway, listen, type ApiHandler, type LocalRoute } from './api-gateway';
-import { startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local';
+import { startEmulators } from './emulators';
 import { loadHandler } from './lambda-runtime';
 import {
   LOCAL_AUDIENCE,
@@ -15,11 +15,9 @@ import {
   LOCAL_TABLE_NAME,
   mailSinkDir,
 } from './local-config';
-import { freePort } from './ports';
 import { createQueues, createTable, type LocalQueue } from './resources';
 import { loadSeed, readSeedFile, type SeedData } from './seed';
 import { SqsEventSourcePoller, type SqsHandler } from './sqs-poller';
-import { startSqsLocal, type RunningSqs } from './sqs-local';
 import { DynamoDbStreamPoller, type StreamHandler } from './stream-poller';
 import { jwksFor, loadOrCreateSigningKey } from './token-issuer';
 
@@ -89,19 +87,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     const url = `http://127.0.0.1:${port}`;
 
-    // allSettled, not all: if one emulator fails to start, the other (a Java process) must still be stopped.
-    const [dynamoStart, sqsStart] = await Promise.allSettled([
-      options.dynamoEndpoint
-        ? Promise.resolve<RunningDynamoDb>({ endpoint: options.dynamoEndpoint, stop: async () => undefined })
-        : freePort().then((p) => startDynamoDbLocal({ port: p, ...(options.persistDir ? { persistDir: options.persistDir } : {}) })),
-      options.sqsEndpoint
-        ? Promise.resolve<RunningSqs>({ endpoint: options.sqsEndpoint, stop: async () => undefined })
-        : freePort().then((p) => startSqsLocal({ port: p })),
-    ]);
-    for (const started of [dynamoStart, sqsStart]) if (started.status === 'fulfilled') cleanups.push(started.value.stop);
-    if (dynamoStart.status === 'rejected') throw dynamoStart.reason;
-    if (sqsStart.status === 'rejected') throw sqsStart.reason;
-    const [dynamo, sqs] = [dynamoStart.value, sqsStart.value];
+    const { dynamo, sqs } = await startEmulators({
+      ...(options.persistDir ? { persistDir: options.persistDir } : {}),
+      ...(options.dynamoEndpoint ? { dynamoEndpoint: options.dynamoEndpoint } : {}),
+      ...(options.sqsEndpoint ? { sqsEndpoint: options.sqsEndpoint } : {}),
+    });
+    cleanups.push(dynamo.stop, sqs.stop);
 
     Object.assign(process.env, LOCAL_CREDENTIALS, {
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,

@@ -1,5 +1,8 @@
 /** The service's vocabulary. Pure types: nothing here knows about DynamoDB, HTTP or JWTs. */
 
+/** Every id the service accepts (customer, user, device, session): 1–128 of these characters. */
+export const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
 export type Role = 'ADMIN' | 'MASTER' | 'RESALE' | (string & {});
 
 export const SCOPES = {

@@ -1,5 +1,6 @@
 // zod/mini: the same validation, a fraction of the bundle (workers' cold start).
 import * as z from 'zod/mini';
+import { ID_PATTERN } from '../domain/model';
 import { en } from 'zod/locales';
 
 // zod/mini ships no messages; the English ones make a rejected event say what is wrong.
@@ -10,7 +11,7 @@ z.config(en());
  * each with its own `eventId` (consumers are idempotent on it). Consumers parse with
  * `parseCascadeEvent` and treat anything it rejects as a permanent failure.
  */
-const id = z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/));
+const id = z.string().check(z.regex(ID_PATTERN));
 
 export const subjectSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('customer'), customerId: id }),

@@ -1,10 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ValidationError } from '../domain/errors';
-import type { DeletionMode } from '../domain/model';
+import { ID_PATTERN, type DeletionMode } from '../domain/model';
 
 /** Reading and validating what a caller sent. Every refusal names the problem (400). */
 
-export const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const MAX_BODY_BYTES = 4096;
 const MAX_REASON = 500;

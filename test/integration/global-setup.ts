@@ -1,13 +1,10 @@
-import { freePort } from '../../infra/local/ports';
-import { startDynamoDbLocal } from '../../infra/local/dynamodb-local';
-import { startSqsLocal } from '../../infra/local/sqs-local';
+import { startEmulators } from '../../infra/local/emulators';
 import { LOCAL_CREDENTIALS } from '../../infra/local/local-config';
 
 /** One DynamoDB Local and one SQS emulator for the whole integration run; each test file creates
  * its own uniquely named table and queues on them (see support/emulators.ts). */
 export default async function globalSetup(): Promise<void> {
-  const [dynamoPort, sqsPort] = [await freePort(), await freePort()];
-  const [dynamo, sqs] = await Promise.all([startDynamoDbLocal({ port: dynamoPort }), startSqsLocal({ port: sqsPort })]);
+  const { dynamo, sqs } = await startEmulators();
   (globalThis as Record<string, unknown>).__emulators = { dynamo, sqs };
   // Workers are spawned after this, so they inherit these.
   Object.assign(process.env, LOCAL_CREDENTIALS, {

@@ -1,7 +1,6 @@
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { QueueId } from '../../../infra/catalog';
 import type { LocalQueue } from '../../../infra/local/resources';
 import { SqsEventSourcePoller, type BatchOutcome } from '../../../infra/local/sqs-poller';
 import { keys } from '../../../shared/adapters/dynamodb/keys';
@@ -93,8 +92,4 @@ export async function sendBody(sqs: SQSClient, queueUrl: string, body: unknown):
 export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
   const result = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
   return Number(result.Attributes?.ApproximateNumberOfMessages ?? 0);
-}
-
-export function queueOf(bed: TestBed, id: QueueId): LocalQueue {
-  return bed.queues[id];
 }
