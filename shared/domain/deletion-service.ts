@@ -73,6 +73,8 @@ export class DeletionService {
     let known: (CustomerState & { name?: string; email?: string }) | undefined;
     let expectedParentId: string | null | undefined = actor.role === 'RESALE' && mode === 'soft' ? actor.accountId : undefined;
 
+    // Listed once: users of a purged customer that this write cannot reach are the cascade's to erase.
+    const eraseUserIds = mode === 'hard' ? await this.deps.store.listUserIds(customerId) : [];
     const maxAttempts = this.deps.maxAttempts ?? 6;
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       if (expectedParentId === undefined) {
@@ -82,7 +84,6 @@ export class DeletionService {
         expectedParentId = known!.parentId;
       }
       const receipt = this.newReceipt();
-      const eraseUserIds = mode === 'hard' ? await this.deps.store.listUserIds(customerId) : [];
       const recipient = known?.email ? { email: known.email, name: known.name ?? '' } : undefined;
       const result = await this.deps.store.commitCustomerDeletion({
         customerId,
