@@ -31,7 +31,8 @@ describe('startLocalStack failing to start', () => {
 
     // Assess
     await expect(attempt).rejects.toThrow(/ENOTDIR|EEXIST|not a directory/);
-    // A closed server leaves the handle list on a later tick; a leaked one never does.
-    await expect(eventually(async () => openServers() === before, 3000, 'the servers to close')).resolves.toBe(true);
+    // A closed server leaves the handle list on a later tick; a leaked one never does. At most
+    // `before`, not exactly: the jest worker is shared, and an earlier file's server may close meanwhile.
+    await expect(eventually(async () => openServers() <= before, 3000, 'the servers to close')).resolves.toBe(true);
   });
 });
