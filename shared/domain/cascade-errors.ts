@@ -1,11 +1,9 @@
-import { safeErrorText } from './request-progress';
-
 /**
  * Errors a cascade consumer's work may raise. Each carries a `safeMessage` (what the request's
- * step shows as `lastError` and what the logs say) separate from its `cause` (which may hold SDK
- * internals or personal data and is never stored). `permanent` errors cannot succeed by retrying
- * the same message: the step becomes FAILED at once (the message still goes to the DLQ, so a fixed
- * consumer can be redriven).
+ * step shows as `lastError` and what the logs say, through `describeError` in safe-error.ts)
+ * separate from its `cause` (which may hold SDK internals or personal data and is never stored).
+ * `permanent` errors cannot succeed by retrying the same message: the step becomes FAILED at once
+ * (the message still goes to the DLQ, so a fixed consumer can be redriven).
  */
 export abstract class CascadeStepError extends Error {
   abstract readonly permanent: boolean;
@@ -47,19 +45,6 @@ export class ProgressConflictError extends CascadeStepError {
   constructor(requestId: string) {
     super(`Request ${requestId} changed concurrently; will retry`);
   }
-}
-
-const SAFE_NAME = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
-
-/**
- * What may be said about any error: a CascadeStepError's own safe message, or for anything else
- * only its class name (`ThrottlingException`, `TimeoutError`), never its message or stack, which
- * for SDK errors can contain request internals and, for SES, the recipient's address.
- */
-export function describeError(error: unknown): string {
-  if (error instanceof CascadeStepError) return safeErrorText(error.safeMessage);
-  const name = error instanceof Error ? error.name : undefined;
-  return name && SAFE_NAME.test(name) && name !== 'Error' ? `Unexpected error (${name})` : 'Unexpected error';
 }
 
 export function isPermanent(error: unknown): boolean {

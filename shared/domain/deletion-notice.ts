@@ -1,6 +1,10 @@
 import type { DeletionMode, Subject } from './model';
+import { cleanName } from './safe-error';
 
-/** The plain-text deletion notice the send-email consumer sends. Pure: rendering is unit-tested. */
+/**
+ * The plain-text deletion notice the send-email consumer sends. Pure: rendering is unit-tested.
+ * Names come from customer data: `cleanName` (safe-error.ts) keeps each to one printable, bounded line.
+ */
 
 export interface DeletionNoticeInput {
   /** The person addressed: the customer's name for a customer deletion, the user's for a user deletion. */
@@ -27,13 +31,6 @@ export function formatNoticeDate(iso: string): string {
   if (Number.isNaN(date.getTime())) throw new RangeError('deletedAt is not a date');
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()} at ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())} UTC`;
-}
-
-/** Names come from customer data: one line, printable, bounded. */
-function cleanName(value: string | undefined): string {
-  // eslint-disable-next-line no-control-regex
-  const cleaned = (value ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return cleaned.length > 100 ? `${cleaned.slice(0, 99)}…` : cleaned;
 }
 
 export function renderDeletionNotice(input: DeletionNoticeInput): DeletionNotice {

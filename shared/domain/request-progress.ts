@@ -1,4 +1,5 @@
 import { STEP_NAMES, type RequestStatus, type Step, type StepName } from './model';
+import { safeErrorText } from './safe-error';
 
 /**
  * The state rules of a deletion request's cascade steps. Pure: the DynamoDB adapter reads the
@@ -31,20 +32,6 @@ export interface ProgressTransition {
   status: RequestStatus;
   steps: Record<StepName, Step>;
   updatedAt: string;
-}
-
-/** lastError is shown to API callers: short, one line, no addresses. */
-export const MAX_LAST_ERROR_LENGTH = 200;
-
-const EMAIL_LIKE = /[^\s@<>()]+@[^\s@<>()]+/g;
-
-/** Makes an error text safe to store and show: one line, no control characters, no email addresses, bounded. */
-export function safeErrorText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const oneLine = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  const redacted = oneLine.replace(EMAIL_LIKE, '[redacted]');
-  const bounded = redacted.length > MAX_LAST_ERROR_LENGTH ? `${redacted.slice(0, MAX_LAST_ERROR_LENGTH - 1)}…` : redacted;
-  return bounded === '' ? 'Unknown error' : bounded;
 }
 
 function later(a: string, b: string): string {

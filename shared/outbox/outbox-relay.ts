@@ -4,6 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { queues, type QueueId } from '../../infra/catalog';
 import type { QueuePublisher } from '../adapters/sqs/queue-publisher';
+import { errorName } from '../domain/safe-error';
 import { logger } from '../observability/logger';
 
 /**
@@ -44,13 +45,13 @@ export function createOutboxRelay(deps: { publisher: QueuePublisher; doc: Dynamo
           const eventType = (JSON.parse(entry.body) as { eventType?: string }).eventType ?? 'unknown';
           await deps.publisher.publish(entry.queue, entry.body, { eventType, eventId: entry.eventId });
         } catch (error) {
-          logger.warn('outbox publish failed; the stream will retry', { requestId: entry.requestId, queue: entry.queue, error: (error as Error).name });
+          logger.warn('outbox publish failed; the stream will retry', { requestId: entry.requestId, queue: entry.queue, error: errorName(error) });
           failures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
           return;
         }
         // Published: the entry's job is done. A failed delete only leaves a harmless leftover.
         await deps.doc.send(new DeleteCommand({ TableName: deps.tableName, Key: { pk: entry.pk, sk: entry.sk } })).catch((error: unknown) => {
-          logger.warn('outbox entry not removed after publish', { requestId: entry.requestId, queue: entry.queue, error: (error as Error).name });
+          logger.warn('outbox entry not removed after publish', { requestId: entry.requestId, queue: entry.queue, error: errorName(error) });
         });
         logger.info('outbox event published', { requestId: entry.requestId, queue: entry.queue, eventId: entry.eventId });
       }),

@@ -1,7 +1,8 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { QueueId } from '../../infra/catalog';
-import { describeError, isPermanent } from '../domain/cascade-errors';
+import { isPermanent } from '../domain/cascade-errors';
 import type { StepName } from '../domain/model';
+import { describeError } from '../domain/safe-error';
 import type { CascadeEvent } from '../events/cascade-event';
 import { processPartialBatch, type RecordResult } from './batch';
 import { parseConsumerEvent, recoverRequestId } from './event';

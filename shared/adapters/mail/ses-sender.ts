@@ -1,5 +1,6 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { MailDeliveryError } from '../../domain/cascade-errors';
+import { errorName } from '../../domain/safe-error';
 import type { MailSender, OutgoingMail } from './mail-sender';
 
 /** SES answers that retrying the same message cannot fix (only a configuration change or a redrive can). */
@@ -41,7 +42,7 @@ export class SesMailSender implements MailSender {
         }),
       );
     } catch (error) {
-      const name = error instanceof Error && /^[A-Za-z]{1,64}$/.test(error.name) ? error.name : 'UnknownError';
+      const name = errorName(error) ?? 'UnknownError';
       throw new MailDeliveryError(`SES did not accept the message (${name})`, PERMANENT.has(name), { cause: error });
     }
   }

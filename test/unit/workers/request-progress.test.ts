@@ -1,10 +1,8 @@
 import type { Step, StepName } from '../../../shared/domain/model';
 import {
-  MAX_LAST_ERROR_LENGTH,
   applyStepOutcome,
   deriveRequestStatus,
   nextStep,
-  safeErrorText,
   type StepOutcome,
 } from '../../../shared/domain/request-progress';
 
@@ -158,22 +156,5 @@ describe('applyStepOutcome', () => {
     expect(result.steps.devices).toEqual({ status: 'PENDING', attempts: 0, updatedAt: T2 });
     expect(result.steps.sessions).toMatchObject({ status: 'SUCCESS', attempts: 1 });
     expect(result.status).toBe('IN_PROGRESS');
-  });
-});
-
-describe('safeErrorText', () => {
-  it('keeps one bounded line', () => {
-    // Act
-    const text = safeErrorText(`first line\r\nsecond\tline ${'x'.repeat(500)}`);
-
-    // Assess
-    expect(text).not.toMatch(/[\r\n\t]/);
-    expect(text.length).toBeLessThanOrEqual(MAX_LAST_ERROR_LENGTH);
-    expect(text.startsWith('first line second line')).toBe(true);
-  });
-
-  it('redacts anything that looks like an email address', () => {
-    // Act / Assess
-    expect(safeErrorText('Email address is not verified: alice@customer.example')).toBe('Email address is not verified: [redacted]');
   });
 });
