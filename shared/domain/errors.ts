@@ -1,12 +1,34 @@
 /**
- * The one error hierarchy. Domain code throws these; `shared/http/error-mapping.ts` is the only
- * place that turns them into HTTP responses (v1 shape and v2 codes). Anything that is not a
- * DomainError is an internal fault and reaches the client as a generic 500.
+ * The one error hierarchy. Domain code throws these; each says what kind of refusal it is and
+ * nothing about HTTP. `shared/http/error-kinds.ts` is the only place that turns a kind into a
+ * status and codes (v1 and v2). Anything that is not a DomainError is an internal fault and
+ * reaches the client as a generic 500.
  */
+
+/** What kind of refusal an error is; the HTTP layer answers each kind in one way. */
+export const ERROR_KINDS = [
+  /** The request itself is malformed. */
+  'invalid-input',
+  /** No usable token. */
+  'unauthenticated',
+  /** Authenticated, but not allowed. */
+  'forbidden',
+  /** Absent, already deleted, or not visible to this caller. */
+  'not-found',
+  /** The target cannot be deleted yet. */
+  'conflict',
+  /** An Idempotency-Key reused for a different request. */
+  'idempotency-key-reused',
+  /** A dependency is unavailable; the caller may retry. */
+  'unavailable',
+] as const;
+
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
 export abstract class DomainError extends Error {
-  abstract readonly status: number;
-  /** Stable machine-readable code for the v1 body. */
-  abstract readonly code: string;
+  abstract readonly kind: ErrorKind;
+  /** A stable machine-readable code for the v1 body; without one, the kind's default code answers. */
+  readonly code?: string;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -14,40 +36,41 @@ export abstract class DomainError extends Error {
   }
 }
 
-/** 400: the request itself is malformed. `message` is shown to the caller and must name the problem. */
+/** The request itself is malformed. `message` is shown to the caller and must name the problem. */
 export class ValidationError extends DomainError {
-  readonly status = 400;
-  constructor(readonly code: string, message: string) {
+  readonly kind = 'invalid-input';
+  constructor(override readonly code: string, message: string) {
     super(message);
   }
 }
 
-/** 401: no usable token. `reason` is for logs only; callers get a generic message. */
+/** No usable token. `reason` is for logs only; callers get a generic message. */
 export class UnauthorizedError extends DomainError {
-  readonly status = 401;
-  readonly code = 'INVALID_TOKEN';
+  readonly kind = 'unauthenticated';
+  override readonly code = 'INVALID_TOKEN';
   constructor(readonly reason: string, options?: { cause?: unknown }) {
     super('Invalid or missing token', options);
   }
 }
 
-/** 403: authenticated, but not allowed. */
+/** Authenticated, but not allowed. */
 export class ForbiddenError extends DomainError {
-  readonly status = 403;
-  constructor(readonly code: string, message: string) {
+  readonly kind = 'forbidden';
+  constructor(override readonly code: string, message: string) {
     super(message);
   }
 }
 
+/** What was not found: the v2 answer names it (`CUSTOMER_1002`, `USER_1002`, `REQUEST_1002`). */
 export type NotFoundKind = 'customer' | 'user' | 'request';
 
-/** 404: absent, already deleted, or not visible to this caller (to avoid leaking existence). */
+/** Absent, already deleted, or not visible to this caller (to avoid leaking existence). */
 export class NotFoundError extends DomainError {
-  readonly status = 404;
-  readonly code: string;
-  constructor(readonly kind: NotFoundKind, message?: string) {
-    super(message ?? `${kind[0]!.toUpperCase()}${kind.slice(1)} not found`);
-    this.code = `${kind.toUpperCase()}_NOT_FOUND`;
+  readonly kind = 'not-found';
+  override readonly code: string;
+  constructor(readonly object: NotFoundKind, message?: string) {
+    super(message ?? `${object[0]!.toUpperCase()}${object.slice(1)} not found`);
+    this.code = `${object.toUpperCase()}_NOT_FOUND`;
   }
 }
 
@@ -57,37 +80,28 @@ export interface Blocker {
   detail: string;
 }
 
-/** 409: the target cannot be deleted yet; `blockers` say why. */
+/** The target cannot be deleted yet; `blockers` say why. */
 export class ConflictError extends DomainError {
-  readonly status = 409;
-  readonly code = 'DELETION_BLOCKED';
+  readonly kind = 'conflict';
+  override readonly code = 'DELETION_BLOCKED';
   constructor(readonly blockers: readonly Blocker[], message = 'Customer has active subscriptions or live sub-customers') {
     super(message);
   }
 }
 
-/** 422: an Idempotency-Key reused for a different request. */
+/** An Idempotency-Key reused for a different request. */
 export class IdempotencyKeyReuseError extends DomainError {
-  readonly status = 422;
-  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  readonly kind = 'idempotency-key-reused';
+  override readonly code = 'IDEMPOTENCY_KEY_REUSED';
   constructor() {
     super('Idempotency-Key was already used for a different request');
   }
 }
 
-/** 409: a request with the same Idempotency-Key is still being processed. */
-export class IdempotencyInProgressError extends DomainError {
-  readonly status = 409;
-  readonly code = 'IDEMPOTENCY_IN_PROGRESS';
-  constructor() {
-    super('A request with this Idempotency-Key is still in progress; retry later');
-  }
-}
-
-/** 503: a dependency (the JWKS, DynamoDB) is unavailable; the caller may retry. */
+/** A dependency (the JWKS, DynamoDB) is unavailable; the caller may retry. */
 export class DependencyUnavailableError extends DomainError {
-  readonly status = 503;
-  readonly code = 'SERVICE_UNAVAILABLE';
+  readonly kind = 'unavailable';
+  override readonly code = 'SERVICE_UNAVAILABLE';
   constructor(readonly dependency: string, options?: { cause?: unknown }) {
     super('Service unavailable. Please try again', options);
   }

@@ -1,9 +1,11 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ConflictError, DomainError, NotFoundError, UnauthorizedError } from '../domain/errors';
+import { ConflictError, DomainError, NotFoundError } from '../domain/errors';
+import { ERROR_KIND_ANSWERS, INTERNAL_FAULT, OWN_MESSAGE, type KindAnswer } from './error-kinds';
 
 /**
- * The only place errors become HTTP. A DomainError's message is written for the caller; any other
- * error is an internal fault and becomes a generic 500 whose body says nothing about it.
+ * The only place errors become HTTP, by the table in error-kinds.ts. A DomainError's message is
+ * written for the caller; any other error is an internal fault and becomes a generic 500 whose
+ * body says nothing about it.
  */
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
@@ -12,31 +14,29 @@ export function jsonResponse(statusCode: number, body: unknown, headers: Record<
   return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
-function authHeaders(error: unknown): Record<string, string> {
-  return error instanceof UnauthorizedError ? { 'www-authenticate': 'Bearer error="invalid_token"' } : {};
+/**
+ * The table's row for a DomainError's kind, its v2 answer resolved (not-found: by the missing
+ * object). `undefined` for a not-found DomainError that is not a NotFoundError: it names no
+ * object, so the table has no answer for it and it is answered as an internal fault.
+ */
+export function answerFor(error: DomainError): KindAnswer | undefined {
+  if (error instanceof NotFoundError) {
+    const row = ERROR_KIND_ANSWERS['not-found'];
+    return { ...row, v2: row.v2[error.object] };
+  }
+  return error.kind === 'not-found' ? undefined : ERROR_KIND_ANSWERS[error.kind];
 }
 
 /** v1 (`DELETE /customer/{id}`): `{ success: false, message, code }`, 409 with its blockers. */
 export function toV1ErrorResponse(error: unknown): APIGatewayProxyStructuredResultV2 {
-  if (error instanceof DomainError) {
-    const body: Record<string, unknown> = { success: false, message: error.message, code: error.code };
-    if (error instanceof ConflictError) body.blockers = error.blockers;
-    return jsonResponse(error.status, body, authHeaders(error));
+  const answer = error instanceof DomainError ? answerFor(error) : undefined;
+  if (!(error instanceof DomainError) || !answer) {
+    return jsonResponse(INTERNAL_FAULT.status, { success: false, message: INTERNAL_FAULT.v1.message, code: INTERNAL_FAULT.v1.code });
   }
-  return jsonResponse(500, { success: false, message: 'Internal server error', code: 'INTERNAL_ERROR' });
+  const body: Record<string, unknown> = { success: false, message: error.message, code: error.code ?? answer.v1Code };
+  if (error instanceof ConflictError) body.blockers = error.blockers;
+  return jsonResponse(answer.status, body, { ...answer.headers });
 }
-
-const V2_CODES: Record<number, { errorCode: string; errorMessage: string }> = {
-  401: { errorCode: 'AUTH_1001', errorMessage: 'Unauthorized' },
-  403: { errorCode: 'AUTH_1003', errorMessage: 'Requestor is not eligible' },
-  503: { errorCode: 'GLOBAL_1001', errorMessage: 'Service unavailable. Please try again' },
-};
-
-const V2_NOT_FOUND = {
-  customer: { errorCode: 'CUSTOMER_1002', errorMessage: 'Customer does not exist' },
-  user: { errorCode: 'USER_1002', errorMessage: 'User does not exist' },
-  request: { errorCode: 'REQUEST_1002', errorMessage: 'Request does not exist' },
-} as const;
 
 export function v2Nak(status: number, errorCode: string, errorMessage: string, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
   return jsonResponse(status, { errorCode, errorMessage, content: '', pageable: '' }, headers);
@@ -44,15 +44,8 @@ export function v2Nak(status: number, errorCode: string, errorMessage: string, h
 
 /** v2 (`/api/v2/...`): the NAK envelope with the codes of SPEC.md's table. */
 export function toV2ErrorResponse(error: unknown): APIGatewayProxyStructuredResultV2 {
-  if (error instanceof NotFoundError) {
-    const { errorCode, errorMessage } = V2_NOT_FOUND[error.kind];
-    return v2Nak(404, errorCode, errorMessage);
-  }
-  if (error instanceof DomainError) {
-    const mapped = V2_CODES[error.status];
-    if (mapped) return v2Nak(error.status, mapped.errorCode, mapped.errorMessage, authHeaders(error));
-    if (error.status === 400) return v2Nak(400, 'VALIDATION_1001', error.message);
-    if (error.status === 422 || error.status === 409) return v2Nak(error.status, 'VALIDATION_1002', error.message);
-  }
-  return v2Nak(500, 'GLOBAL_1000', 'Internal server error');
+  const answer = error instanceof DomainError ? answerFor(error) : undefined;
+  if (!(error instanceof DomainError) || !answer) return v2Nak(INTERNAL_FAULT.status, INTERNAL_FAULT.v2.errorCode, INTERNAL_FAULT.v2.errorMessage);
+  const { errorCode, errorMessage } = answer.v2;
+  return v2Nak(answer.status, errorCode, errorMessage === OWN_MESSAGE ? error.message : errorMessage, { ...answer.headers });
 }

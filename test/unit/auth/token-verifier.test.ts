@@ -381,7 +381,7 @@ describe('createTokenVerifier', () => {
       const error = await expectJwksUnavailable(failing.verify(bearer(token)));
 
       // Assess
-      expect(error.status).toBe(503);
+      expect(error.kind).toBe('unavailable');
       expect(error.cause).toBe(failure);
     });
   });

@@ -154,7 +154,7 @@ describe('DeletionService.deleteCustomer', () => {
   it('explains a refused write: 403 for a customer of another reseller', async () => {
     const store = new ScriptedStore();
     store.commitResults = [{ kind: 'refused', customer: activeCustomer({ parentId: 'reseller-2' }) }];
-    await expect(serviceWith(store).deleteCustomer('c-1', inputFactory())).rejects.toMatchObject({ status: 403, code: 'NOT_MANAGED' });
+    await expect(serviceWith(store).deleteCustomer('c-1', inputFactory())).rejects.toMatchObject({ kind: 'forbidden', code: 'NOT_MANAGED' });
     expect(store.audits.map((a) => a.outcome)).toEqual(['DENIED']);
   });
 
@@ -227,7 +227,7 @@ describe('DeletionService.deleteUser', () => {
   it('is 404 USER for a user of another customer, and audits it', async () => {
     const store = new ScriptedStore();
     store.customers.set('c-1', activeCustomer());
-    await expect(serviceWith(store).deleteUser('c-1', 'u-x', inputFactory({ actor: requestor }))).rejects.toMatchObject({ status: 404, kind: 'user' });
+    await expect(serviceWith(store).deleteUser('c-1', 'u-x', inputFactory({ actor: requestor }))).rejects.toMatchObject({ kind: 'not-found', object: 'user' });
     expect(store.userCommits).toHaveLength(0);
     expect(store.audits.map((a) => [a.outcome, a.action])).toEqual([['NOT_FOUND', 'user.delete']]);
   });

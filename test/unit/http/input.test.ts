@@ -1,4 +1,5 @@
 import { ValidationError } from '../../../shared/domain/errors';
+import { toV1ErrorResponse } from '../../../shared/http/error-mapping';
 import { deletionBody, deletionMode, header, idempotencyKey, pathId } from '../../../shared/http/input';
 import { apiEventFactory } from '../../fixtures/api-events';
 
@@ -11,13 +12,24 @@ const eventWith = (overrides: { path?: string; body?: string; headers?: Record<s
     ...(overrides.body !== undefined ? { body: overrides.body, headers: { 'content-type': 'application/json', ...(overrides.headers ?? {}) } } : {}),
   });
 
+function thrownBy(act: () => unknown): unknown {
+  try {
+    act();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
 describe('pathId', () => {
   it.each(['c-1', 'a', 'A.b_c:d-e', 'x'.repeat(128)])('accepts %s', (id) => {
     expect(pathId(eventWith({ id }), 'customerId', 'BAD')).toBe(id);
   });
 
   it.each(['', 'x'.repeat(129), 'has space', 'semi;colon', 'slash/inside', 'ünïcode', '<script>'])('refuses %j with the given code', (id) => {
-    expect(() => pathId(eventWith({ id }), 'customerId', 'INVALID_CUSTOMER_ID')).toThrow(expect.objectContaining({ code: 'INVALID_CUSTOMER_ID', status: 400 }));
+    const error = thrownBy(() => pathId(eventWith({ id }), 'customerId', 'INVALID_CUSTOMER_ID'));
+    expect(error).toMatchObject({ code: 'INVALID_CUSTOMER_ID', kind: 'invalid-input' });
+    expect(toV1ErrorResponse(error).statusCode).toBe(400);
   });
 });
 
