@@ -1,16 +1,40 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { functions, queueConsumers, queues, type EnvName, type QueueConsumerSpec, type QueueId } from '../../infra/catalog';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import {
+  functions,
+  linkVariables,
+  outboxRelay,
+  queueConsumers,
+  queueIds,
+  queues,
+  queueUrlVariable,
+  steps,
+  tableLinksOf,
+  variablesOf,
+  type EnvName,
+  type QueueConsumerSpec,
+  type QueueId,
+} from '../../infra/catalog';
 import { catalogProblems, minimumVisibilityTimeoutSeconds, visibilityProblems } from '../../infra/config/catalog-rules';
-import { environmentFor, lambdaEnvironment } from '../../infra/config/lambda-environment';
+import { environmentFor, variableValues, type EnvironmentValues } from '../../infra/config/lambda-environment';
 import { stageConfig, stages, validateStageConfig, type StageConfig } from '../../infra/config/stages';
-import { bundlingOptions, esbuildOptions, NodeFunction } from '../../infra/constructs/node-function';
+import { bundlingOptions, esbuildOptions, linkStatements, NodeFunction, type LinkResources } from '../../infra/constructs/node-function';
 import { QueueConsumer } from '../../infra/constructs/queue-consumer';
 import { QueueWithDlq } from '../../infra/constructs/queue-with-dlq';
 
 /** Pure checks and single constructs: nothing here synthesizes the service. */
 
 const queueUrls = Object.fromEntries(queues.map((q) => [q.id, `https://sqs.example/${q.id}`])) as Record<QueueId, string>;
+
+/** The dev stage's values, with stand-ins for what CDK resolves (the table name, the queue URLs). */
+const devValues: EnvironmentValues = {
+  tableName: 'table-token',
+  queueUrls,
+  auth: stages.dev.auth,
+  mail: { sender: stages.dev.mail.sender, transport: 'ses' },
+  logLevel: stages.dev.logs.level,
+};
 
 describe('stage configuration', () => {
   it.each(Object.keys(stages))('%s is valid', (name) => {
@@ -33,25 +57,102 @@ describe('stage configuration', () => {
 });
 
 describe('Lambda environment', () => {
-  const env = lambdaEnvironment(stages.dev, { tableName: 'table-token', queueUrls });
+  const env = variableValues(devValues);
 
-  it('gives every catalog variable a value', () => {
-    const used = new Set<EnvName>(functions.flatMap((f) => f.env));
+  it('gives every variable a linked function can name a value', () => {
+    const used = new Set<EnvName>(functions.flatMap((f) => variablesOf(f)));
     for (const name of used) expect({ name, value: env[name] }).toEqual({ name, value: expect.stringMatching(/.+/) });
   });
 
-  it('maps each queue URL through the catalog urlEnv', () => {
-    for (const q of queues) expect(env[q.urlEnv]).toBe(queueUrls[q.id]);
+  it('maps each queue URL to its queue URL variable, and the table and mail values to theirs', () => {
+    for (const q of queues) expect(env[queueUrlVariable(q.id)]).toBe(queueUrls[q.id]);
     expect(env.TABLE_NAME).toBe('table-token');
     expect(env.MAIL_TRANSPORT).toBe('ses');
+    expect(env.MAIL_SENDER).toBe(stages.dev.mail.sender);
+    expect(env.JWT_MAX_TOKEN_AGE_SECONDS).toBe(String(stages.dev.auth.maxTokenAgeSeconds));
   });
 
-  it.each(functions.map((f) => [f.name, f] as const))('%s gets exactly its listed variables', (_name, spec) => {
-    expect(Object.keys(environmentFor(spec, env)).sort()).toEqual([...spec.env].sort());
+  it('gives each kind of link its variables', () => {
+    expect(linkVariables({ to: 'table', actions: ['GetItem'], keyPrefixes: ['REQUEST#'] })).toEqual(['TABLE_NAME']);
+    expect(linkVariables({ to: 'token-verifier' })).toEqual(['JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_MAX_TOKEN_AGE_SECONDS']);
+    expect(linkVariables({ to: 'queue', queue: 'send-email' })).toEqual(['SEND_EMAIL_QUEUE_URL']);
+    expect(linkVariables({ to: 'mail' })).toEqual(['MAIL_SENDER', 'MAIL_TRANSPORT']);
+    expect(variablesOf({ links: [] })).toEqual(['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL']);
+  });
+
+  it.each(functions.map((f) => [f.name, f] as const))('%s gets exactly the variables of its links', (_name, spec) => {
+    expect(Object.keys(environmentFor(spec, devValues)).sort()).toEqual([...variablesOf(spec)].sort());
   });
 
   it('refuses to deploy a function with an empty variable', () => {
-    expect(() => environmentFor({ name: 'x', env: ['MAIL_SENDER'] }, { ...env, MAIL_SENDER: '' })).toThrow('x: environment variable MAIL_SENDER has no value');
+    expect(() => environmentFor({ name: 'x', links: [{ to: 'mail' }] }, { ...devValues, mail: { sender: '', transport: 'ses' } })).toThrow(
+      'x: environment variable MAIL_SENDER has no value',
+    );
+    expect(() => environmentFor({ name: 'y', links: [{ to: 'queue', queue: 'end-sessions' }] }, { ...devValues, queueUrls: { ...queueUrls, 'end-sessions': '' } })).toThrow(
+      'y: environment variable END_SESSIONS_QUEUE_URL has no value',
+    );
+  });
+});
+
+describe('catalog derivations', () => {
+  it('derives one queue and one consumer per declared step', () => {
+    expect(queues.map((q) => [q.id, q.step])).toEqual(steps.map((s) => [s.consumer.name, s.name]));
+    expect(queueIds).toEqual(steps.map((s) => s.consumer.name));
+    expect(queueConsumers.map((c) => [c.name, c.queue, c.step, c.entry])).toEqual(steps.map((s) => [s.consumer.name, s.consumer.name, s.name, s.consumer.entry]));
+  });
+
+  it('links the outbox relay to every step\'s queue, and to nothing else but deleting OUTBOX# items', () => {
+    expect(outboxRelay.links.filter((l) => l.to === 'queue')).toEqual(steps.map((s) => ({ to: 'queue', queue: s.consumer.name })));
+    expect(tableLinksOf(outboxRelay)).toEqual([{ to: 'table', actions: ['DeleteItem'], keyPrefixes: ['OUTBOX#'] }]);
+    expect(outboxRelay.links.filter((l) => l.to !== 'queue' && l.to !== 'table')).toEqual([]);
+  });
+
+  it('gives every function a declared link to the table, and the mail link to send-email only', () => {
+    for (const f of functions) expect({ fn: f.name, tableLinks: tableLinksOf(f).length > 0 }).toEqual({ fn: f.name, tableLinks: true });
+    expect(functions.filter((f) => f.links.some((l) => l.to === 'mail')).map((f) => f.name)).toEqual(['send-email']);
+  });
+});
+
+describe('link statements', () => {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Links');
+  const table = new TableV2(stack, 'Table', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+  const queueOf: Record<string, IQueue> = Object.fromEntries(queues.map((q) => [q.id, new QueueWithDlq(stack, q.id, { spec: q }).queue]));
+  const resources: LinkResources = { table, queue: (id) => queueOf[id] as IQueue, sesIdentityArn: 'arn:aws:ses:eu-west-1:000000000000:identity/example.com' };
+  const json = (spec: Parameters<typeof linkStatements>[0]) => stack.resolve(linkStatements(spec, resources).map((s) => s.toStatementJson())) as Record<string, unknown>[];
+
+  it('turns a table link into one statement: its actions, on the table, on its key prefixes; and Query on each named index', () => {
+    const tableArn = stack.resolve(table.tableArn) as unknown;
+    expect(json({ links: [{ to: 'table', actions: ['GetItem', 'PutItem'], keyPrefixes: ['REQUEST#', 'AUDIT#'], indexes: ['byParent'] }] })).toEqual([
+      {
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Effect: 'Allow',
+        Resource: tableArn,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['REQUEST#*', 'AUDIT#*'] } },
+      },
+      { Action: 'dynamodb:Query', Effect: 'Allow', Resource: { 'Fn::Join': ['', [tableArn, '/index/byParent']] } },
+    ]);
+  });
+
+  it('keeps two table links two statements (no cross product of their actions and prefixes)', () => {
+    const statements = json({
+      links: [
+        { to: 'table', actions: ['DeleteItem'], keyPrefixes: ['PROCESSED#'] },
+        { to: 'table', actions: ['Query'], keyPrefixes: ['CUSTOMER#'] },
+      ],
+    });
+    expect(statements.map((s) => [s.Action, (s.Condition as Record<string, Record<string, unknown>>)['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']])).toEqual([
+      ['dynamodb:DeleteItem', ['PROCESSED#*']],
+      ['dynamodb:Query', ['CUSTOMER#*']],
+    ]);
+  });
+
+  it('turns a queue link into SendMessage on that queue, the mail link into SendEmail as the identity, and a verifier link into nothing', () => {
+    const queueArn = stack.resolve(queueOf['end-sessions']?.queueArn) as unknown;
+    expect(json({ links: [{ to: 'queue', queue: 'end-sessions' }, { to: 'mail' }, { to: 'token-verifier' }] })).toEqual([
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: queueArn },
+      { Action: 'ses:SendEmail', Effect: 'Allow', Resource: 'arn:aws:ses:eu-west-1:000000000000:identity/example.com' },
+    ]);
   });
 });
 
@@ -78,8 +179,8 @@ describe('catalog rules', () => {
     const queue = new QueueWithDlq(stack, 'Short', { spec: { ...(queues.find((q) => q.id === spec.queue) as (typeof queues)[number]), visibilityTimeoutSeconds: 6 * spec.timeoutSeconds - 1 } });
     const consumer = new NodeFunction(stack, 'Consumer', {
       spec,
-      environment: lambdaEnvironment(stages.dev, { tableName: 't', queueUrls }),
-      table,
+      environment: { ...devValues, tableName: 't' },
+      resources: { table, queue: () => queue.queue, sesIdentityArn: 'arn:aws:ses:eu-west-1:000000000000:identity/example.com' },
       logRetention: stages.dev.logs.retention,
       logRemovalPolicy: RemovalPolicy.DESTROY,
     });

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { apiFunctions, functions, queueConsumers, queues, streamConsumers, table, type FunctionSpec } from '../../infra/catalog';
+import { apiFunctions, functions, queueConsumers, queues, queueUrlVariable, steps, streamConsumers, table, type FunctionSpec } from '../../infra/catalog';
 import { minimumVisibilityTimeoutSeconds } from '../../infra/config/catalog-rules';
 import { stageConfig } from '../../infra/config/stages';
-import { BUNDLE_AWS_SDK } from '../../infra/constructs/node-function';
+import { LAZY_RUNTIME_MODULES } from '../../infra/constructs/node-function';
 import { pascal } from '../../infra/stacks/messaging-stack';
 import { RELAY_RETRY_ATTEMPTS } from '../../infra/stacks/workers-stack';
 import { assertResource, assertResourceCount, assertResourceProperties, resourcesOfType, synthesizeService, type StackKey, type SynthesizedService } from './support/service-app';
@@ -27,6 +27,7 @@ interface Statement {
   Action: string | string[];
   Resource: unknown;
   Effect: string;
+  Condition?: { 'ForAllValues:StringLike'?: { 'dynamodb:LeadingKeys'?: string | string[] } };
 }
 
 interface LambdaResource {
@@ -76,6 +77,96 @@ function logicalIdIn(stack: StackKey, type: string, constructId: string): string
   const ids = Object.keys(t[stack].findResources(type)).filter((id) => pattern.test(id));
   expect(ids).toHaveLength(1);
   return ids[0] as string;
+}
+
+const COMMON = ['POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME'];
+const TOKEN_VERIFIER = ['JWKS_URL', 'JWT_AUDIENCE', 'JWT_ISSUER', 'JWT_MAX_TOKEN_AGE_SECONDS'];
+
+/** Each function's application variables (NODE_OPTIONS aside), as its links should give them. */
+const EXPECTED_VARIABLES: Record<string, readonly string[]> = {
+  'delete-customer': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
+  'delete-user': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
+  'get-request-status': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
+  'outbox-relay': [...COMMON, 'TABLE_NAME', 'REVOKE_DEVICES_QUEUE_URL', 'END_SESSIONS_QUEUE_URL', 'SEND_EMAIL_QUEUE_URL', 'ERASE_LOGINS_QUEUE_URL'],
+  'revoke-devices': [...COMMON, 'TABLE_NAME'],
+  'end-sessions': [...COMMON, 'TABLE_NAME'],
+  'send-email': [...COMMON, 'TABLE_NAME', 'MAIL_SENDER', 'MAIL_TRANSPORT'],
+  'erase-logins': [...COMMON, 'TABLE_NAME'],
+};
+
+/** One table grant as the template states it: its actions, on the table (with the partition-key
+ * prefixes of its `dynamodb:LeadingKeys` condition) or on a named index. */
+interface TableGrant {
+  on: string;
+  actions: string[];
+  leadingKeys?: string[];
+}
+
+/**
+ * Each function's grants on the table, written out here and not imported from the catalog or the
+ * construct: a grant that grows (an action, a key prefix, an index) must fail this test.
+ */
+const EXPECTED_TABLE_GRANTS: Record<string, TableGrant[]> = {
+  'delete-customer': [
+    {
+      on: 'table',
+      actions: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      leadingKeys: ['AUDIT#*', 'CUSTOMER#*', 'IDEMPOTENCY#*', 'OUTBOX#*', 'PARENT#*', 'REQUEST#*'],
+    },
+    { on: 'index/byParent', actions: ['dynamodb:Query'] },
+  ],
+  'delete-user': [
+    {
+      on: 'table',
+      actions: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      leadingKeys: ['AUDIT#*', 'CUSTOMER#*', 'IDEMPOTENCY#*', 'OUTBOX#*', 'PARENT#*', 'REQUEST#*'],
+    },
+    { on: 'index/byParent', actions: ['dynamodb:Query'] },
+  ],
+  'get-request-status': [{ on: 'table', actions: ['dynamodb:GetItem'], leadingKeys: ['REQUEST#*'] }],
+  'outbox-relay': [{ on: 'table', actions: ['dynamodb:DeleteItem'], leadingKeys: ['OUTBOX#*'] }],
+  'revoke-devices': [
+    { on: 'table', actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: ['PROCESSED#*', 'REQUEST#*'] },
+    { on: 'table', actions: ['dynamodb:Query', 'dynamodb:UpdateItem'], leadingKeys: ['CUSTOMER#*'] },
+  ],
+  'end-sessions': [
+    { on: 'table', actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: ['PROCESSED#*', 'REQUEST#*'] },
+    { on: 'table', actions: ['dynamodb:Query', 'dynamodb:UpdateItem'], leadingKeys: ['CUSTOMER#*'] },
+  ],
+  'send-email': [
+    { on: 'table', actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: ['PROCESSED#*', 'REQUEST#*'] },
+    { on: 'table', actions: ['dynamodb:GetItem'], leadingKeys: ['CUSTOMER#*'] },
+  ],
+  'erase-logins': [
+    { on: 'table', actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: ['PROCESSED#*', 'REQUEST#*'] },
+    { on: 'table', actions: ['dynamodb:Query', 'dynamodb:UpdateItem'], leadingKeys: ['CUSTOMER#*'] },
+  ],
+};
+
+/** The table ARN's export (not the stream's): `DeletionTable...Arn...` without `StreamArn`. */
+function tableGrantTarget(resource: unknown): string | undefined {
+  const text = JSON.stringify(resource);
+  if (!text.includes('DeletionTable') || text.includes('StreamArn')) return undefined;
+  const index = /\/index\/([A-Za-z0-9_.-]+)/.exec(text);
+  return index ? `index/${index[1]}` : 'table';
+}
+
+/** A function's statements on the table or its indexes, in the shape of EXPECTED_TABLE_GRANTS (sorted, so order does not matter). */
+function tableGrantsOf(spec: FunctionSpec): TableGrant[] {
+  return statementsOf(spec)
+    .flatMap((s): TableGrant[] => {
+      const on = tableGrantTarget(s.Resource);
+      if (on === undefined) return [];
+      const leadingKeys = s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+      return [{ on, actions: [s.Action].flat().sort(), ...(leadingKeys === undefined ? {} : { leadingKeys: [leadingKeys].flat().sort() }) }];
+    })
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+function sortedGrants(grants: readonly TableGrant[]): TableGrant[] {
+  return grants
+    .map((g) => ({ ...g, actions: [...g.actions].sort(), ...(g.leadingKeys ? { leadingKeys: [...g.leadingKeys].sort() } : {}) }))
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
 
 describe('templates', () => {
@@ -244,7 +335,8 @@ describe('functions', () => {
     const vars = lambdaOf(spec).resource.Properties.Environment.Variables as Record<string, unknown>;
     const { NODE_OPTIONS, ...application } = vars;
     expect(NODE_OPTIONS).toBe('--enable-source-maps');
-    expect(Object.keys(application).sort()).toEqual([...spec.env].sort());
+    // Written out here, not derived from the links: a function whose environment grows must fail this test.
+    expect(Object.keys(application).sort()).toEqual([...(EXPECTED_VARIABLES[spec.name] ?? ['(not listed)'])].sort());
     for (const [name, value] of Object.entries(application)) {
       expect({ name, set: value !== undefined && value !== '' && value !== 'undefined' }).toEqual({ name, set: true });
     }
@@ -261,7 +353,8 @@ describe('functions', () => {
         POWERTOOLS_LOG_LEVEL: config.logs.level,
       }),
     );
-    const sendEmail = functions.find((f) => f.env.includes('MAIL_TRANSPORT')) as FunctionSpec;
+    const sendEmail = functions.find((f) => f.links.some((link) => link.to === 'mail')) as FunctionSpec;
+    expect(sendEmail.name).toBe('send-email');
     expect(lambdaOf(sendEmail).resource.Properties.Environment.Variables).toEqual(
       expect.objectContaining({ MAIL_TRANSPORT: 'ses', MAIL_SENDER: config.mail.sender }),
     );
@@ -271,16 +364,26 @@ describe('functions', () => {
 describe('grants', () => {
   const allStatements = () => functions.flatMap((f) => statementsOf(f).map((s) => ({ fn: f.name, ...s })));
 
-  it.each(functions.map((f) => [f.name, f] as const))('%s: its table access level and nothing more on the table', (_name, spec) => {
-    const tableStatements = statementsOf(spec).filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
-    const itemActions = tableStatements.flatMap((s) => [s.Action].flat()).filter((a) => !/Stream|GetRecords|GetShardIterator/.test(a));
-    // Written out here, not imported from the construct: a grant that grows must fail this test.
-    const expected = {
-      read: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:Query'],
-      readWrite: ['dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
-    }[spec.tableAccess];
-    expect([...itemActions].sort()).toEqual(expected);
-    expect(itemActions).not.toContain('dynamodb:Scan');
+  it('lists every catalog function in the expected grants and variables (so none goes unchecked)', () => {
+    expect(Object.keys(EXPECTED_TABLE_GRANTS).sort()).toEqual(functions.map((f) => f.name).sort());
+    expect(Object.keys(EXPECTED_VARIABLES).sort()).toEqual(functions.map((f) => f.name).sort());
+  });
+
+  it.each(functions.map((f) => [f.name, f] as const))('%s: exactly its table grants, each on its own key prefixes, and nothing more on the table', (_name, spec) => {
+    expect(tableGrantsOf(spec)).toEqual(sortedGrants(EXPECTED_TABLE_GRANTS[spec.name] ?? []));
+    const tableActions = tableGrantsOf(spec).flatMap((g) => g.actions);
+    expect(tableActions).not.toContain('dynamodb:Scan');
+    expect(tableActions.filter((a) => /Batch|PartiQL|\*/.test(a))).toEqual([]);
+  });
+
+  it('conditions every item-level grant on the table on dynamodb:LeadingKeys, and grants indexes Query only', () => {
+    const grants = functions.flatMap((spec) => tableGrantsOf(spec).map((grant) => ({ fn: spec.name, ...grant })));
+    for (const g of grants.filter((grant) => grant.on === 'table')) {
+      expect({ fn: g.fn, conditioned: (g.leadingKeys ?? []).length > 0 }).toEqual({ fn: g.fn, conditioned: true });
+    }
+    for (const g of grants.filter((grant) => grant.on !== 'table')) {
+      expect({ fn: g.fn, on: g.on, actions: g.actions }).toEqual({ fn: g.fn, on: g.on, actions: ['dynamodb:Query'] });
+    }
   });
 
   it('gives get-request-status read access only', () => {
@@ -292,11 +395,14 @@ describe('grants', () => {
   it('gives the delete functions what a TransactWriteItems, GetItem and a Query on the index need', () => {
     for (const name of ['delete-customer', 'delete-user']) {
       const spec = functions.find((f) => f.name === name) as FunctionSpec;
-      const statement = statementsOf(spec).find((s) => [s.Action].flat().includes('dynamodb:Query'));
-      expect(statement?.Action).toEqual(
+      const onTable = statementsOf(spec).find((s) => tableGrantTarget(s.Resource) === 'table');
+      expect(onTable?.Action).toEqual(
         expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']),
       );
-      expect(JSON.stringify(statement?.Resource)).toContain(`/index/${table.globalSecondaryIndexes[0]?.indexName}`);
+      const onIndex = statementsOf(spec).filter((s) => tableGrantTarget(s.Resource)?.startsWith('index/'));
+      expect(onIndex).toHaveLength(1);
+      expect(onIndex[0]?.Action).toBe('dynamodb:Query');
+      expect(JSON.stringify(onIndex[0]?.Resource)).toContain(`/index/${table.globalSecondaryIndexes[0]?.indexName}`);
     }
   });
 
@@ -311,7 +417,7 @@ describe('grants', () => {
     }
   });
 
-  it('lets only the outbox relay publish, to exactly the queues it publishes to, and read the stream', () => {
+  it('lets only the outbox relay publish, to exactly one queue per declared step, and read the stream', () => {
     for (const spec of functions.filter((f) => f.kind !== 'stream-consumer')) {
       const send = statementsOf(spec).filter((s) => [s.Action].flat().includes('sqs:SendMessage'));
       expect({ fn: spec.name, send }).toEqual({ fn: spec.name, send: [] });
@@ -320,9 +426,15 @@ describe('grants', () => {
       const targets = statementsOf(relay)
         .filter((s) => [s.Action].flat().includes('sqs:SendMessage'))
         .map((s) => JSON.stringify(s.Resource));
-      for (const q of relay.publishesTo) {
-        const queueId = logicalIdIn('messaging', 'AWS::SQS::Queue', `${pascal(q)}Queue`);
-        expect(targets.some((r) => r.includes(queueId))).toBe(true);
+      // One SendMessage per step's queue, plus the stream event source's on-failure destination.
+      const failuresId = logicalIdIn('messaging', 'AWS::SQS::Queue', 'OutboxRelayFailures');
+      expect(targets.filter((r) => !r.includes(failuresId))).toHaveLength(steps.length);
+      for (const step of steps) {
+        const queueId = logicalIdIn('messaging', 'AWS::SQS::Queue', `${pascal(step.consumer.name)}Queue`);
+        expect({ step: step.name, granted: targets.filter((r) => r.includes(`${queueId}Arn`)).length }).toEqual({ step: step.name, granted: 1 });
+        expect(lambdaOf(relay).resource.Properties.Environment.Variables[queueUrlVariable(step.consumer.name)]).toEqual({
+          'Fn::ImportValue': expect.stringContaining(`Ref${queueId}`),
+        });
       }
       expect(actionsOf(relay)).toEqual(expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream']));
     }
@@ -342,7 +454,8 @@ describe('grants', () => {
 
   it('lets only send-email use SES, as the configured identity', () => {
     const sesOf = (spec: FunctionSpec) => statementsOf(spec).filter((s) => [s.Action].flat().some((a) => a.startsWith('ses:')));
-    const [senders, others] = [functions.filter((f) => f.env.includes('MAIL_TRANSPORT')), functions.filter((f) => !f.env.includes('MAIL_TRANSPORT'))];
+    const linksMail = (spec: FunctionSpec) => spec.links.some((link) => link.to === 'mail');
+    const [senders, others] = [functions.filter(linksMail), functions.filter((f) => !linksMail(f))];
     expect(senders.map((f) => f.name)).toEqual(['send-email']);
     for (const spec of others) expect({ fn: spec.name, ses: sesOf(spec) }).toEqual({ fn: spec.name, ses: [] });
     for (const spec of senders) {
@@ -457,9 +570,14 @@ describe('bundles', () => {
     expect(bytes).toBeLessThanOrEqual(DELETE_CUSTOMER_BUDGET_BYTES);
   });
 
-  it('bundles the AWS SDK or leaves it to the runtime, as BUNDLE_AWS_SDK says', () => {
+  it('bundles the AWS SDK, leaving out only the lazily loaded credential providers', () => {
     const spec = functions.find((f) => f.name === 'delete-customer') as FunctionSpec;
     const code = readFileSync(bundleOf(spec), 'utf8');
-    expect(/from\s*"@aws-sdk\//.test(code)).toBe(!BUNDLE_AWS_SDK);
+    expect(/from\s*"@aws-sdk\//.test(code)).toBe(false);
+    // What the bundle still loads at run time (static, dynamic or required): only the lazy credential providers.
+    const loaded = [...code.matchAll(/(?:\bfrom|\bimport\s*\(|\brequire\s*\()\s*["'](@(?:aws-sdk|smithy)\/[a-z0-9-]+)["']/g)].map((m) => m[1] as string);
+    const referenced = [...new Set(loaded)];
+    expect(referenced.length).toBeGreaterThan(0);
+    expect(referenced.filter((name) => !LAZY_RUNTIME_MODULES.includes(name))).toEqual([]);
   });
 });

@@ -1,0 +1,132 @@
+import { resolve } from 'node:path';
+import type { FunctionSpec } from '../../../infra/catalog';
+import { resourcesOfType, type SynthesizedService } from './service-app';
+
+/** The repository root: catalog entries are relative to it. */
+export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+
+export interface PolicyStatementJson {
+  Action: string | string[];
+  Resource: unknown;
+  Effect: string;
+  Condition?: { 'ForAllValues:StringLike'?: { 'dynamodb:LeadingKeys'?: string | string[] } };
+}
+
+/** One Lambda function of a synthesized service, with what its template gives it. */
+export interface TemplateFunction {
+  stack: 'api' | 'workers';
+  logicalId: string;
+  /** The catalog name and entry, read from the function's Description `"<name> (<entry>)"`. */
+  name: string;
+  entry: string;
+  /** The template's Environment.Variables, CloudFormation intrinsics and all. */
+  variables: Record<string, unknown>;
+  /** Every statement of the inline policies attached to its role. */
+  statements: PolicyStatementJson[];
+}
+
+interface LambdaProperties {
+  Description: string;
+  Role: { 'Fn::GetAtt': [string, string] };
+  Environment?: { Variables?: Record<string, unknown> };
+}
+
+/** Every Lambda function of the api and workers stacks (the stacks that hold functions). */
+export function templateFunctions(service: SynthesizedService): TemplateFunction[] {
+  return (['api', 'workers'] as const).flatMap((stack) => {
+    const template = service.templates[stack];
+    const policies = Object.values(resourcesOfType(template, 'AWS::IAM::Policy')) as unknown as {
+      Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: PolicyStatementJson[] } };
+    }[];
+    return Object.entries(resourcesOfType(template, 'AWS::Lambda::Function')).map(([logicalId, resource]): TemplateFunction => {
+      const p = resource.Properties as unknown as LambdaProperties;
+      const described = /^(\S+) \((.+)\)$/.exec(p.Description);
+      if (!described) throw new Error(`${logicalId}: description "${p.Description}" does not name its catalog entry`);
+      const roleId = p.Role['Fn::GetAtt'][0];
+      return {
+        stack,
+        logicalId,
+        name: described[1] as string,
+        entry: described[2] as string,
+        variables: p.Environment?.Variables ?? {},
+        statements: policies.filter((policy) => policy.Properties.Roles.some((r) => r.Ref === roleId)).flatMap((policy) => policy.Properties.PolicyDocument.Statement),
+      };
+    });
+  });
+}
+
+/** The catalog spec a template function was made from (by name and entry: both must match). */
+export function specOf(fn: TemplateFunction, catalog: readonly FunctionSpec[]): FunctionSpec {
+  const spec = catalog.find((candidate) => candidate.name === fn.name && candidate.entry === fn.entry);
+  if (!spec) throw new Error(`${fn.logicalId}: no catalog function ${fn.name} (${fn.entry})`);
+  return spec;
+}
+
+/** The logical id a cross-stack import refers to: `…:ExportsOutputRef<LogicalId><hash>` or `…FnGetAtt<LogicalId>Arn<hash>`. */
+export function importedLogicalId(value: unknown): string | undefined {
+  const name = (value as { 'Fn::ImportValue'?: unknown } | undefined)?.['Fn::ImportValue'];
+  if (typeof name !== 'string') return undefined;
+  return /ExportsOutputRef(\w+)[0-9A-F]{8}$/.exec(name)?.[1] ?? /ExportsOutputFnGetAtt(\w+?)(?:Arn|StreamArn)[0-9A-F]{8}$/.exec(name)?.[1];
+}
+
+export const PLACEHOLDER_REGION = 'eu-west-1';
+export const PLACEHOLDER_ACCOUNT = '000000000000';
+
+/** A fake queue URL that still names the queue (its logical id), so a SendMessage can be traced back to its grant. */
+export function placeholderQueueUrl(logicalId: string): string {
+  return `https://sqs.${PLACEHOLDER_REGION}.amazonaws.com/${PLACEHOLDER_ACCOUNT}/${logicalId}`;
+}
+
+/**
+ * The environment a function would get in AWS, with every CDK token (an import, a Ref) replaced
+ * by a plausible value of the same kind: a table name, a queue URL. Literal values stay as they are.
+ */
+export function placeholderEnvironment(variables: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(variables).map(([name, value]): [string, string] => {
+      if (typeof value === 'string') return [name, value];
+      const logicalId = importedLogicalId(value) ?? 'Unresolved';
+      if (name === 'TABLE_NAME') return [name, `customer-deletion-dev-data-${logicalId}-PLACEHOLDER`];
+      if (name.endsWith('_QUEUE_URL')) return [name, placeholderQueueUrl(logicalId)];
+      return [name, `placeholder-${name.toLowerCase()}`];
+    }),
+  );
+}
+
+/** What lets the SDK clients be constructed and sign requests: a region and fake credentials, nothing of the app's
+ * (and no warning that the test's Node is older than the Lambda runtime's). */
+export const SDK_ENVIRONMENT = {
+  AWS_REGION: PLACEHOLDER_REGION,
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
+  AWS_SECRET_ACCESS_KEY: 'fake-secret-access-key',
+} as const;
+
+/**
+ * Runs `body` with `process.env` set to exactly `env` (nothing else of the test process's), in a
+ * fresh module registry, so a handler module's cold start sees only what its template gives it.
+ * `process.env` is restored afterwards.
+ */
+export async function withIsolatedEnvironment<T>(env: Record<string, string>, body: () => Promise<T>): Promise<T> {
+  const saved = process.env;
+  process.env = { ...env };
+  try {
+    let result: T | undefined;
+    await jest.isolateModulesAsync(async () => {
+      result = await body();
+    });
+    return result as T;
+  } finally {
+    process.env = saved;
+  }
+}
+
+/** Converts `dynamodb:LeadingKeys` StringLike patterns (`CUSTOMER#*`) to a test on a key. */
+export function matchesStringLike(pattern: string, value: string): boolean {
+  const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return regex.test(value);
+}
+
+export function actionsOf(statement: PolicyStatementJson): string[] {
+  return [statement.Action].flat();
+}
