@@ -25,10 +25,24 @@ export default tseslint.config(
     },
   },
   {
-    // The pure domain imports nothing from AWS, jose or middy: that is what keeps it unit-testable without I/O.
+    // The pure domain imports nothing from AWS, jose or middy, nor the deployment topology (the
+    // catalog), the event wire format, adapters or the composition around it: it states facts, and
+    // adapters route them. That is what keeps it unit-testable without I/O, and free to deploy anyhow.
     files: ['shared/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', 'jose', '@middy/*', 'aws-lambda', '@aws-lambda-powertools/*', '../adapters/*', '../auth/*', '../http/*'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@aws-sdk/*', '@smithy/*', 'jose', '@middy/*', 'aws-lambda', '@aws-lambda-powertools/*', 'zod', 'zod/*'], message: 'The domain is pure: no SDKs, no middleware, no wire formats.' },
+            { group: ['**/infra/**', '**/infra'], message: 'The domain does not know the deployment topology (infra/catalog.ts): state a fact, let the outbox writer route it.' },
+            {
+              group: ['../*', '!../domain', '../../*'],
+              message: 'The domain imports only from shared/domain: events, adapters, auth, http, outbox, workers, config and observability depend on it, not the other way round.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

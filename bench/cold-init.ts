@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { functions } from '../infra/catalog';
-import { BUNDLE_AWS_SDK, esbuildOptions, REPO_ROOT, RUNTIME_PROVIDED_MODULES } from '../infra/constructs/node-function';
+import { esbuildOptions, REPO_ROOT, RUNTIME_PROVIDED_MODULES } from '../infra/constructs/node-function';
 import { LOCAL_AUDIENCE, LOCAL_CREDENTIALS, LOCAL_ISSUER } from '../infra/local/local-config';
 import { median, pairRatios, spread, type Spread } from './stats';
 
@@ -28,10 +28,8 @@ export interface Bundles {
   cdk: BuiltVariant;
   /** Our code in one unminified file; every package imported from node_modules. */
   unbundled: BuiltVariant;
-  /** The other AWS SDK choice (bundled when CDK leaves it to the runtime, and vice versa): a diagnostic. */
+  /** The same bundle with the AWS SDK left to the runtime: a diagnostic of what bundling the SDK costs and saves. */
   alternative: BuiltVariant;
-  /** Whether the CDK bundle contains the AWS SDK (BUNDLE_AWS_SDK in infra/constructs/node-function.ts). */
-  sdkBundled: boolean;
   /** What the CDK bundle imports instead of containing: at load (`static`, besides node: built-ins), or only if ever needed (`dynamic`). */
   externalImports: { static: string[]; dynamic: string[] };
   /** The largest packages inside the CDK bundle, in KB. */
@@ -64,9 +62,9 @@ export async function buildBundles(dir: string): Promise<Bundles> {
     target: cdkOptions.target,
     format: 'esm',
   });
-  const alternative = await buildVariant(BUNDLE_AWS_SDK ? 'CDK options, SDK external' : 'CDK options, SDK bundled', {
+  const alternative = await buildVariant('CDK options, SDK external', {
     ...esbuildOptions(entry, join(dir, 'alternative', 'index.mjs')),
-    external: BUNDLE_AWS_SDK ? [...RUNTIME_PROVIDED_MODULES] : [],
+    external: [...RUNTIME_PROVIDED_MODULES],
   });
 
   const output = Object.values(cdk.metafile.outputs).find((o) => o.entryPoint !== undefined);
@@ -85,7 +83,7 @@ export async function buildBundles(dir: string): Promise<Bundles> {
       .slice(0, 8)
       .map(([pkg, bytes]) => [pkg, Math.round((bytes / 1024) * 10) / 10]),
   );
-  return { cdk: cdk.variant, unbundled: unbundled.variant, alternative: alternative.variant, sdkBundled: BUNDLE_AWS_SDK, externalImports, largestInputsKB };
+  return { cdk: cdk.variant, unbundled: unbundled.variant, alternative: alternative.variant, externalImports, largestInputsKB };
 }
 
 /** The environment a deployed delete-customer reads at cold start, with placeholder values: nothing is contacted. */

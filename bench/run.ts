@@ -216,7 +216,6 @@ async function main(): Promise<number> {
     generatedAt: new Date().toISOString(),
     details: {
       bundle: {
-        sdkBundled: bundles.sdkBundled,
         externalImports: bundles.externalImports,
         largestInputsKB: bundles.largestInputsKB,
         unbundledOwnCodeKB: round(kb(bundles.unbundled.bytes), 1),

@@ -1,8 +1,8 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import middy from '@middy/core';
-import { createDeleteCustomerHandler } from '../functions/api/delete-customer';
-import { createRevokeDevicesHandler } from '../functions/workers/revoke-devices';
+import { createDeleteCustomerHandler } from '../shared/http/routes/delete-customer';
+import { createRevokeDevicesHandler } from '../shared/workers/steps/revoke-devices';
+import { tableStepPorts } from '../shared/workers/step-consumer';
+import { workerHandler } from '../shared/workers/worker-handler';
 import { queueConsumers } from '../infra/catalog';
 import { LOCAL_CREDENTIALS } from '../infra/local/local-config';
 import { createQueues, createTable } from '../infra/local/resources';
@@ -61,7 +61,7 @@ const pad = (i: number) => String(i).padStart(6, '0');
 
 async function main(): Promise<void> {
   const settings = JSON.parse(requireEnvVar('BENCH_SETTINGS')) as ServiceBenchSettings;
-  const tableName = requireEnv('TABLE_NAME');
+  const tableName = requireEnv(process.env, 'TABLE_NAME');
   const { client, doc, counter } = countingDocumentClient(requireEnvVar('BENCH_DYNAMODB_ENDPOINT'));
   const sqs = new SQSClient({
     endpoint: requireEnvVar('BENCH_SQS_ENDPOINT'),
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
 
   // The handler, wired as its module wires it, around the counting client and a timed verifier.
   const key = await loadOrCreateSigningKey(requireEnvVar('BENCH_SIGNING_KEY_FILE'));
-  const timing = timedVerifier(createTokenVerifier(tokenVerifierConfigFromEnv()));
+  const timing = timedVerifier(createTokenVerifier(tokenVerifierConfigFromEnv(process.env)));
   const recorder = transactWrites(doc);
   const handler = createDeleteCustomerHandler({
     verifier: timing.verifier,
@@ -144,10 +144,9 @@ async function main(): Promise<void> {
   const failures = injectedFailures();
   const revoker = new DynamoDbDeviceRevoker(doc, tableName);
   // The consumer as its module composes it, with the work seam failing the marked events once.
-  const consumerHandler = middy(
+  const consumerHandler = workerHandler(
     createRevokeDevicesHandler({
-      doc,
-      tableName,
+      ...tableStepPorts({ doc, tableName }, 'devices'),
       devices: {
         revokeAll: async (subject, context) => {
           if (failures.shouldFail(context.eventId)) throw new Error('injected failure (bench)');
@@ -155,7 +154,7 @@ async function main(): Promise<void> {
         },
       },
     }),
-  ).use(injectLambdaContext(logger));
+  );
   const pollerLog = {
     info: (message: string, fields?: Record<string, unknown>) => logger.info(message, fields ?? {}),
     error: (message: string, fields?: Record<string, unknown>) => logger.error(message, fields ?? {}),

@@ -1,32 +1,18 @@
-/**
- * The one list of what this service is made of: its table, its queues, its functions and the
- * routes or event sources that invoke them. The CDK stacks and the local stack both read this
- * file, so the two cannot drift. Physical names are never set here: CDK generates them in AWS,
- * and the local stack derives its own from the logical ids below.
- */
+import type { DeletionMode, RequestType } from '../shared/domain/model';
 
-/** Every environment variable a function may need. Each value is filled by CDK (from resources
- * and stage configuration) or by the local stack; a function lists only the ones it reads. */
-export type EnvName =
-  | 'TABLE_NAME'
-  | 'JWKS_URL'
-  | 'JWT_ISSUER'
-  | 'JWT_AUDIENCE'
-  | 'JWT_MAX_TOKEN_AGE_SECONDS'
-  | 'REVOKE_DEVICES_QUEUE_URL'
-  | 'END_SESSIONS_QUEUE_URL'
-  | 'SEND_EMAIL_QUEUE_URL'
-  | 'MAIL_TRANSPORT'
-  | 'MAIL_SENDER'
-  | 'MAIL_SINK_DIR'
-  | 'POWERTOOLS_SERVICE_NAME'
-  | 'POWERTOOLS_LOG_LEVEL';
+/**
+ * The one list of what this service is made of: its table, its cascade steps (each a queue, a DLQ
+ * and a consumer), its API functions and the outbox relay. The CDK stacks, the local stack, the
+ * outbox writer and relay, and the request's steps all read this file, and derive everything else
+ * (queue ids, URL variables, each function's environment and grants) from it, so they cannot drift.
+ * Physical names are never set here: CDK generates them in AWS, the local stack derives its own.
+ */
 
 export const table = {
   id: 'DeletionTable',
   partitionKey: 'pk',
   sortKey: 'sk',
-  /** Idempotency records expire; DynamoDB's TTL removes them. */
+  /** Idempotency records and consumer markers expire; DynamoDB's TTL removes them. */
   ttlAttribute: 'expiresAt',
   /** The outbox relay reads new outbox items from the table's stream. */
   streamViewType: 'NEW_IMAGE',
@@ -36,12 +22,36 @@ export const table = {
   ],
 } as const;
 
-export type QueueId = 'revoke-devices' | 'end-sessions' | 'send-email';
+export type IndexName = (typeof table.globalSecondaryIndexes)[number]['indexName'];
 
-export interface QueueSpec {
-  id: QueueId;
-  /** The environment variable that carries this queue's URL to publishers. */
-  urlEnv: EnvName;
+/** The partition-key prefixes of the single-table key scheme (shared/adapters/dynamodb/keys.ts),
+ * which IAM's `dynamodb:LeadingKeys` condition can name. */
+export type KeyPrefix = 'CUSTOMER#' | 'PARENT#' | 'REQUEST#' | 'AUDIT#' | 'IDEMPOTENCY#' | 'OUTBOX#' | 'PROCESSED#';
+
+/** The table's item-level actions a function may be granted (a TransactWriteItems needs the action of each of its items). */
+export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+
+/**
+ * What a function is linked to. A link gives the function its environment variables AND the
+ * permission that goes with them (SST's `link`): one line, never one without the other.
+ */
+export type Link =
+  /** The table: TABLE_NAME, and exactly these actions on items whose partition key starts with these prefixes. */
+  | { to: 'table'; actions: readonly TableAction[]; keyPrefixes: readonly KeyPrefix[]; indexes?: readonly IndexName[] }
+  /** Bearer-token verification: the issuer's JWKS URL, issuer, audience, maximum token age. No AWS permission. */
+  | { to: 'token-verifier' }
+  /** A step's queue: its URL variable and `sqs:SendMessage` on it. */
+  | { to: 'queue'; queue: QueueId }
+  /** Sending mail: MAIL_SENDER and MAIL_TRANSPORT, and `ses:SendEmail` as the stage's identity. */
+  | { to: 'mail' };
+
+/** Which requests a step joins: a request type, optionally only in some modes. */
+export interface StepMembership {
+  type: RequestType;
+  modes?: readonly DeletionMode[];
+}
+
+export interface QueueSettings {
   /** Deliveries before a message moves to the DLQ. */
   maxReceiveCount: number;
   /** At least six times the consumer's timeout plus its batching window (AWS's guidance for SQS event sources). */
@@ -50,24 +60,141 @@ export interface QueueSpec {
   dlqRetentionDays: number;
 }
 
-export const queues: readonly QueueSpec[] = [
-  { id: 'revoke-devices', urlEnv: 'REVOKE_DEVICES_QUEUE_URL', maxReceiveCount: 3, visibilityTimeoutSeconds: 190, dlqRetentionDays: 14 },
-  { id: 'end-sessions', urlEnv: 'END_SESSIONS_QUEUE_URL', maxReceiveCount: 3, visibilityTimeoutSeconds: 190, dlqRetentionDays: 14 },
-  { id: 'send-email', urlEnv: 'SEND_EMAIL_QUEUE_URL', maxReceiveCount: 3, visibilityTimeoutSeconds: 190, dlqRetentionDays: 14 },
-];
-
-export type HttpMethod = 'GET' | 'DELETE';
-
-interface FunctionBase {
-  /** Logical name: the CDK construct id and the local stack's log label. */
-  name: string;
+interface FunctionSettings {
   /** Source file, relative to the repository root; it exports `handler`. */
   entry: string;
   timeoutSeconds: number;
   memoryMb: number;
-  env: readonly EnvName[];
-  /** Least privilege: what the function does to the table. */
-  tableAccess: 'read' | 'readWrite';
+  links: readonly Link[];
+}
+
+export interface ConsumerSettings extends FunctionSettings {
+  /** The function's logical name, and its queue's id. */
+  name: string;
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  /** Caps how many concurrent invocations the event source may start. */
+  maxConcurrency: number;
+}
+
+/** One cascade step: everything about it, declared once. */
+export interface StepDeclaration {
+  /** The request's step name (`steps.<name>` in the request status). */
+  name: string;
+  /** The requests this step is part of (SPEC "Requests, steps and events"). */
+  joins: readonly StepMembership[];
+  /** Its event carries the subject's address, captured before the deleting transaction erases it. */
+  carriesRecipient?: boolean;
+  queue: QueueSettings;
+  consumer: ConsumerSettings;
+}
+
+/** What every cascade consumer does to the table besides its own work: its idempotency marker and its request step. */
+const stepBookkeeping: Link = {
+  to: 'table',
+  actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+  keyPrefixes: ['PROCESSED#', 'REQUEST#'],
+};
+const DELETIONS: readonly StepMembership[] = [{ type: 'customer.delete' }, { type: 'user.delete' }];
+const standardQueue: QueueSettings = { maxReceiveCount: 3, visibilityTimeoutSeconds: 190, dlqRetentionDays: 14 };
+const standardConsumer = { timeoutSeconds: 30, memoryMb: 512, batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 5 } as const;
+
+export const steps = [
+  {
+    name: 'devices',
+    joins: DELETIONS,
+    queue: standardQueue,
+    consumer: {
+      ...standardConsumer,
+      name: 'revoke-devices',
+      entry: 'functions/workers/revoke-devices.ts',
+      links: [stepBookkeeping, { to: 'table', actions: ['Query', 'UpdateItem'], keyPrefixes: ['CUSTOMER#'] }],
+    },
+  },
+  {
+    name: 'sessions',
+    joins: DELETIONS,
+    queue: standardQueue,
+    consumer: {
+      ...standardConsumer,
+      name: 'end-sessions',
+      entry: 'functions/workers/end-sessions.ts',
+      links: [stepBookkeeping, { to: 'table', actions: ['Query', 'UpdateItem'], keyPrefixes: ['CUSTOMER#'] }],
+    },
+  },
+  {
+    name: 'email',
+    joins: DELETIONS,
+    carriesRecipient: true,
+    queue: standardQueue,
+    consumer: {
+      ...standardConsumer,
+      // SES's sending rate is the limit, not Lambda.
+      maxConcurrency: 2,
+      name: 'send-email',
+      entry: 'functions/workers/send-email.ts',
+      links: [stepBookkeeping, { to: 'table', actions: ['GetItem'], keyPrefixes: ['CUSTOMER#'] }, { to: 'mail' }],
+    },
+  },
+  {
+    // A hard delete's transaction erases as many logins as it has room for; this step erases the rest.
+    name: 'erasure',
+    joins: [{ type: 'customer.delete', modes: ['hard'] }],
+    queue: standardQueue,
+    consumer: {
+      ...standardConsumer,
+      name: 'erase-logins',
+      entry: 'functions/workers/erase-logins.ts',
+      links: [stepBookkeeping, { to: 'table', actions: ['Query', 'UpdateItem'], keyPrefixes: ['CUSTOMER#'] }],
+    },
+  },
+] as const satisfies readonly StepDeclaration[];
+
+export type StepName = (typeof steps)[number]['name'];
+export type QueueId = (typeof steps)[number]['consumer']['name'];
+
+/** A step's queue, as the messaging stack and the local stack create it (with its DLQ). */
+export interface QueueSpec extends QueueSettings {
+  id: QueueId;
+  step: StepName;
+}
+
+export const queues: readonly QueueSpec[] = steps.map((step) => ({ id: step.consumer.name, step: step.name, ...step.queue }));
+export const queueIds: readonly QueueId[] = queues.map((queue) => queue.id);
+
+export function queueSpec(id: QueueId): QueueSpec {
+  const spec = queues.find((queue) => queue.id === id);
+  if (!spec) throw new Error(`Unknown queue ${id}`);
+  return spec;
+}
+
+/** The environment variable that carries a step queue's URL to the relay. */
+export function queueUrlVariable(queue: QueueId): `${string}_QUEUE_URL` {
+  return `${queue.toUpperCase().replace(/-/g, '_')}_QUEUE_URL`;
+}
+
+export function stepByName(name: string): StepDeclaration {
+  const step = steps.find((s) => s.name === name);
+  if (!step) throw new Error(`No cascade step ${name} in the catalog`);
+  return step;
+}
+
+export function stepOfQueue(queue: string): StepDeclaration {
+  const step = steps.find((s) => s.consumer.name === queue);
+  if (!step) throw new Error(`No cascade step consumes queue ${queue}`);
+  return step;
+}
+
+/** The steps a request of this type (and mode) runs, in declaration order: its initial steps, and what its SUCCESS waits for. */
+export function stepsFor(type: RequestType, mode: DeletionMode): StepDeclaration[] {
+  return steps.filter((step) => step.joins.some((m: StepMembership) => m.type === type && (m.modes === undefined || m.modes.includes(mode))));
+}
+
+export type HttpMethod = 'GET' | 'DELETE' | 'POST' | 'PUT';
+
+interface FunctionBase extends FunctionSettings {
+  /** Logical name: the CDK construct id and the local stack's log label. */
+  name: string;
 }
 
 export interface ApiFunctionSpec extends FunctionBase {
@@ -78,27 +205,30 @@ export interface ApiFunctionSpec extends FunctionBase {
 export interface QueueConsumerSpec extends FunctionBase {
   kind: 'queue-consumer';
   queue: QueueId;
+  step: StepName;
   batchSize: number;
   maxBatchingWindowSeconds: number;
-  /** Caps how many concurrent invocations the event source may start. */
   maxConcurrency: number;
 }
 
 export interface StreamConsumerSpec extends FunctionBase {
   kind: 'stream-consumer';
-  /** Queues this function publishes to. */
-  publishesTo: readonly QueueId[];
   batchSize: number;
   /** Lambda event filter: only these stream records reach the function (CDK and the local poller both apply it). */
-  filter: { eventNames: readonly ('INSERT' | 'MODIFY' | 'REMOVE')[]; partitionKeyPrefix: string };
+  filter: { eventNames: readonly ('INSERT' | 'MODIFY' | 'REMOVE')[]; partitionKeyPrefix: KeyPrefix };
 }
 
 export type FunctionSpec = ApiFunctionSpec | QueueConsumerSpec | StreamConsumerSpec;
 
-const authEnv: readonly EnvName[] = ['JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_MAX_TOKEN_AGE_SECONDS'];
-const commonEnv: readonly EnvName[] = ['TABLE_NAME', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL'];
+/** What the delete functions write in one transaction: the target, its parent, audit, request, outbox, idempotency key. */
+const deletionWrites: Link = {
+  to: 'table',
+  actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+  keyPrefixes: ['CUSTOMER#', 'AUDIT#', 'REQUEST#', 'IDEMPOTENCY#', 'OUTBOX#', 'PARENT#'],
+  indexes: ['byParent'],
+};
 
-export const functions: readonly FunctionSpec[] = [
+export const apiFunctions: readonly ApiFunctionSpec[] = [
   {
     kind: 'api',
     name: 'delete-customer',
@@ -106,8 +236,7 @@ export const functions: readonly FunctionSpec[] = [
     routes: [{ method: 'DELETE', path: '/customer/{customerId}' }],
     timeoutSeconds: 10,
     memoryMb: 1024,
-    env: [...commonEnv, ...authEnv],
-    tableAccess: 'readWrite',
+    links: [{ to: 'token-verifier' }, deletionWrites],
   },
   {
     kind: 'api',
@@ -116,8 +245,7 @@ export const functions: readonly FunctionSpec[] = [
     routes: [{ method: 'DELETE', path: '/api/v2/customer/{customerId}/user/{userId}' }],
     timeoutSeconds: 10,
     memoryMb: 1024,
-    env: [...commonEnv, ...authEnv],
-    tableAccess: 'readWrite',
+    links: [{ to: 'token-verifier' }, deletionWrites],
   },
   {
     kind: 'api',
@@ -126,68 +254,74 @@ export const functions: readonly FunctionSpec[] = [
     routes: [{ method: 'GET', path: '/api/v2/requests/{requestId}' }],
     timeoutSeconds: 10,
     memoryMb: 512,
-    env: [...commonEnv, ...authEnv],
-    tableAccess: 'read',
-  },
-  {
-    kind: 'stream-consumer',
-    name: 'outbox-relay',
-    entry: 'functions/workers/outbox-relay.ts',
-    publishesTo: ['revoke-devices', 'end-sessions', 'send-email'],
-    batchSize: 100,
-    filter: { eventNames: ['INSERT'], partitionKeyPrefix: 'OUTBOX#' },
-    timeoutSeconds: 30,
-    memoryMb: 512,
-    env: [...commonEnv, 'REVOKE_DEVICES_QUEUE_URL', 'END_SESSIONS_QUEUE_URL', 'SEND_EMAIL_QUEUE_URL'],
-    tableAccess: 'readWrite',
-  },
-  {
-    kind: 'queue-consumer',
-    name: 'revoke-devices',
-    entry: 'functions/workers/revoke-devices.ts',
-    queue: 'revoke-devices',
-    batchSize: 10,
-    maxBatchingWindowSeconds: 1,
-    maxConcurrency: 5,
-    timeoutSeconds: 30,
-    memoryMb: 512,
-    env: [...commonEnv],
-    tableAccess: 'readWrite',
-  },
-  {
-    kind: 'queue-consumer',
-    name: 'end-sessions',
-    entry: 'functions/workers/end-sessions.ts',
-    queue: 'end-sessions',
-    batchSize: 10,
-    maxBatchingWindowSeconds: 1,
-    maxConcurrency: 5,
-    timeoutSeconds: 30,
-    memoryMb: 512,
-    env: [...commonEnv],
-    tableAccess: 'readWrite',
-  },
-  {
-    kind: 'queue-consumer',
-    name: 'send-email',
-    entry: 'functions/workers/send-email.ts',
-    queue: 'send-email',
-    batchSize: 10,
-    maxBatchingWindowSeconds: 1,
-    maxConcurrency: 2,
-    timeoutSeconds: 30,
-    memoryMb: 512,
-    env: [...commonEnv, 'MAIL_TRANSPORT', 'MAIL_SENDER', 'MAIL_SINK_DIR'],
-    tableAccess: 'readWrite',
+    links: [{ to: 'token-verifier' }, { to: 'table', actions: ['GetItem'], keyPrefixes: ['REQUEST#'] }],
   },
 ];
 
-export const apiFunctions = functions.filter((f): f is ApiFunctionSpec => f.kind === 'api');
-export const queueConsumers = functions.filter((f): f is QueueConsumerSpec => f.kind === 'queue-consumer');
-export const streamConsumers = functions.filter((f): f is StreamConsumerSpec => f.kind === 'stream-consumer');
+/** The outbox relay: a link to every step's queue, derived, so a new step is published to without a second edit. */
+export const outboxRelay: StreamConsumerSpec = {
+  kind: 'stream-consumer',
+  name: 'outbox-relay',
+  entry: 'functions/workers/outbox-relay.ts',
+  batchSize: 100,
+  filter: { eventNames: ['INSERT'], partitionKeyPrefix: 'OUTBOX#' },
+  timeoutSeconds: 30,
+  memoryMb: 512,
+  links: [...steps.map((step): Link => ({ to: 'queue', queue: step.consumer.name })), { to: 'table', actions: ['DeleteItem'], keyPrefixes: ['OUTBOX#'] }],
+};
 
-export function queueSpec(id: QueueId): QueueSpec {
-  const spec = queues.find((q) => q.id === id);
-  if (!spec) throw new Error(`Unknown queue ${id}`);
+export const queueConsumers: readonly QueueConsumerSpec[] = steps.map(
+  (step): QueueConsumerSpec => ({ kind: 'queue-consumer', ...step.consumer, queue: step.consumer.name, step: step.name }),
+);
+export const streamConsumers: readonly StreamConsumerSpec[] = [outboxRelay];
+export const functions: readonly FunctionSpec[] = [...apiFunctions, outboxRelay, ...queueConsumers];
+
+export function functionSpec(name: string): FunctionSpec {
+  const spec = functions.find((fn) => fn.name === name);
+  if (!spec) throw new Error(`No function ${name} in the catalog`);
   return spec;
+}
+
+export function consumerOf(step: StepName): QueueConsumerSpec {
+  const spec = queueConsumers.find((fn) => fn.step === step);
+  if (!spec) throw new Error(`No consumer for step ${step}`);
+  return spec;
+}
+
+/** Variables every function gets: its logger's service name and level. */
+export const COMMON_VARIABLES = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL'] as const;
+export const TOKEN_VERIFIER_VARIABLES = ['JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_MAX_TOKEN_AGE_SECONDS'] as const;
+export const MAIL_VARIABLES = ['MAIL_SENDER', 'MAIL_TRANSPORT'] as const;
+
+export type EnvName =
+  | (typeof COMMON_VARIABLES)[number]
+  | 'TABLE_NAME'
+  | (typeof TOKEN_VERIFIER_VARIABLES)[number]
+  | (typeof MAIL_VARIABLES)[number]
+  | `${string}_QUEUE_URL`;
+
+/** The variables one link gives a function. */
+export function linkVariables(link: Link): EnvName[] {
+  switch (link.to) {
+    case 'table':
+      return ['TABLE_NAME'];
+    case 'token-verifier':
+      return [...TOKEN_VERIFIER_VARIABLES];
+    case 'queue':
+      return [queueUrlVariable(link.queue)];
+    case 'mail':
+      return [...MAIL_VARIABLES];
+  }
+}
+
+/** Exactly the variables a function's declaration gives it: common ones plus those of its links. */
+export function variablesOf(spec: Pick<FunctionSpec, 'links'>): EnvName[] {
+  return [...new Set<EnvName>([...COMMON_VARIABLES, ...spec.links.flatMap(linkVariables)])];
+}
+
+export type TableLink = Extract<Link, { to: 'table' }>;
+
+/** A function's table links: each becomes one IAM statement (its actions, on its key prefixes), never merged into a cross product. */
+export function tableLinksOf(spec: Pick<FunctionSpec, 'links'>): TableLink[] {
+  return spec.links.filter((link): link is TableLink => link.to === 'table');
 }

@@ -1,27 +1,3 @@
-import type { TokenVerifier } from '../../shared/auth/token-verifier';
-import type { DeletionService } from '../../shared/domain/deletion-service';
-import { apiWiringFromEnv } from '../../shared/http/api-wiring';
-import { jsonResponse } from '../../shared/http/error-mapping';
-import { deletionBody, deletionMode, header, idempotencyKey, pathId } from '../../shared/http/input';
-import { httpHandler } from '../../shared/http/middleware';
+import { deleteCustomerFromEnv } from '../../shared/http/routes/delete-customer';
 
-/** `DELETE /customer/{customerId}` (API v1): authenticate, validate, delete, answer. */
-export function createDeleteCustomerHandler(deps: { verifier: TokenVerifier; service: DeletionService }) {
-  return httpHandler('v1', async (event) => {
-    const actor = await deps.verifier.verify(header(event, 'authorization'));
-    const customerId = pathId(event, 'customerId', 'INVALID_CUSTOMER_ID');
-    const mode = deletionMode(event);
-    const { reason, ticket } = deletionBody(event);
-    const receipt = await deps.service.deleteCustomer(customerId, {
-      actor,
-      mode,
-      reason,
-      ticket,
-      idempotencyKey: idempotencyKey(event),
-      correlationId: event.requestContext.requestId,
-    });
-    return jsonResponse(200, { success: true, message: 'Customer deleted successfully', deletedAt: receipt.deletedAt, requestId: receipt.requestId });
-  });
-}
-
-export const handler = createDeleteCustomerHandler(apiWiringFromEnv());
+export const handler = deleteCustomerFromEnv(process.env);

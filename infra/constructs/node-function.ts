@@ -1,14 +1,15 @@
 import { resolve } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Grant, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { BuildOptions } from 'esbuild';
-import { table as tableSpec, type EnvName, type FunctionSpec } from '../catalog';
-import { environmentFor } from '../config/lambda-environment';
+import { tableLinksOf, type FunctionSpec, type QueueId } from '../catalog';
+import { environmentFor, type EnvironmentValues } from '../config/lambda-environment';
 
 /** The repository root: catalog entries are relative to it. */
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -29,8 +30,6 @@ export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const
  * runtime provides them. Measured with esbuild 0.28 (client-dynamodb 3.1162): delete-customer is
  * 273 KB this way, against 402 KB with the whole default credential chain and 67 KB with no SDK.
  */
-export const BUNDLE_AWS_SDK = true;
-
 /** Loaded only by dynamic import, for non-environment credentials; provided by the runtime. */
 export const LAZY_RUNTIME_MODULES = [
   '@aws-sdk/credential-provider-sso',
@@ -44,10 +43,9 @@ export const LAZY_RUNTIME_MODULES = [
   '@smithy/credential-provider-imds',
 ];
 
-/** What the runtime provides and the bundle would leave out if the SDK were not bundled. */
+/** What the runtime provides: the benchmark's comparison bundle leaves these out. */
 export const RUNTIME_PROVIDED_MODULES = ['@aws-sdk/*', '@smithy/*'];
 
-const EXTERNAL_MODULES = BUNDLE_AWS_SDK ? LAZY_RUNTIME_MODULES : RUNTIME_PROVIDED_MODULES;
 
 const TARGET = 'node22';
 
@@ -63,8 +61,8 @@ export function bundlingOptions(): BundlingOptions {
     // Maps carry file names and positions, not our sources: a smaller asset, same stack traces.
     sourcesContent: false,
     target: TARGET,
-    bundleAwsSDK: BUNDLE_AWS_SDK,
-    externalModules: EXTERNAL_MODULES,
+    bundleAwsSDK: true,
+    externalModules: LAZY_RUNTIME_MODULES,
   };
 }
 
@@ -85,24 +83,53 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     minify: true,
     sourcemap: true,
     sourcesContent: false,
-    external: EXTERNAL_MODULES,
+    external: LAZY_RUNTIME_MODULES,
     logLevel: 'warning',
   };
 }
 
-/** The table actions each access level allows: only what the handlers call (GetItem, Query on
- * the table and its index, TransactWriteItems = Put/Update/Delete/ConditionCheck per item). No
- * Scan, no stream reads, no table management. */
-export const TABLE_ACTIONS = {
-  read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
-  readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-} as const satisfies Record<FunctionSpec['tableAccess'], readonly string[]>;
+/** What a function's links point at, in AWS. */
+export interface LinkResources {
+  table: ITableV2;
+  queue(id: QueueId): IQueue;
+  /** The SES identity (domain or address) the stage sends as. */
+  sesIdentityArn: string;
+}
+
+/**
+ * The IAM statements a function's declaration gives it, one per link: a table link's exact
+ * actions on items whose partition key starts with its prefixes (`dynamodb:LeadingKeys`), plus
+ * Query on the indexes it names; a queue link's SendMessage; the mail link's SendEmail as the
+ * stage's identity. Nothing else: no wildcard action or resource.
+ */
+export function linkStatements(spec: Pick<FunctionSpec, 'links'>, resources: LinkResources): PolicyStatement[] {
+  const statements: PolicyStatement[] = [];
+  for (const link of tableLinksOf(spec)) {
+    statements.push(
+      new PolicyStatement({
+        actions: link.actions.map((action) => `dynamodb:${action}`),
+        resources: [resources.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': link.keyPrefixes.map((prefix) => `${prefix}*`) } },
+      }),
+    );
+    const indexes = link.indexes ?? [];
+    if (indexes.length > 0) {
+      // Index partition keys are not the table's leading keys: the index grant is read-only and names each index.
+      statements.push(new PolicyStatement({ actions: ['dynamodb:Query'], resources: indexes.map((index) => `${resources.table.tableArn}/index/${index}`) }));
+    }
+  }
+  for (const link of spec.links) {
+    if (link.to === 'queue') statements.push(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [resources.queue(link.queue).queueArn] }));
+    if (link.to === 'mail') statements.push(new PolicyStatement({ actions: ['ses:SendEmail'], resources: [resources.sesIdentityArn] }));
+  }
+  return statements;
+}
 
 export interface NodeFunctionProps {
   spec: FunctionSpec;
-  /** Every variable's value; the function gets exactly the ones its catalog entry lists. */
-  environment: Record<EnvName, string>;
-  table: ITableV2;
+  /** The platform's values; the function gets exactly the variables its declaration's links name. */
+  environment: EnvironmentValues;
+  resources: LinkResources;
   logRetention: RetentionDays;
   /** What happens to the function's log group when the stack is deleted. */
   logRemovalPolicy: RemovalPolicy;
@@ -110,9 +137,9 @@ export interface NodeFunctionProps {
 
 /**
  * One catalog function as a Lambda: the only place the runtime, architecture, bundling, logging
- * and base permissions are decided. The role is our own (no AWS managed policy): it may write to
- * this function's log group and use the table as the catalog's `tableAccess` says; stacks add the
- * queue and SES permissions the function's kind needs.
+ * and permissions are decided. The role is our own (no AWS managed policy): it may write to this
+ * function's log group and do what its declaration's links say (`linkStatements`); event sources
+ * add the read permissions of the queue or stream that invokes it.
  */
 export class NodeFunction extends Construct {
   readonly function: NodejsFunction;
@@ -156,12 +183,7 @@ export class NodeFunction extends Construct {
       bundling: bundlingOptions(),
     });
 
-    // The table and its named indexes, not `index/*`: no wildcard resource in any policy.
-    Grant.addToPrincipal({
-      grantee: this.role,
-      actions: [...TABLE_ACTIONS[spec.tableAccess]],
-      resourceArns: [props.table.tableArn, ...tableSpec.globalSecondaryIndexes.map((gsi) => `${props.table.tableArn}/index/${gsi.indexName}`)],
-    });
+    for (const statement of linkStatements(spec, props.resources)) this.role.addToPrincipalPolicy(statement);
 
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
+import { functions, variablesOf, type FunctionSpec } from '../catalog';
 
 /** Thrown when a handler runs past its configured timeout, as Lambda would stop it. */
 export class LambdaTimeoutError extends Error {
@@ -49,11 +51,33 @@ export async function invokeWithTimeout<E, R>(
   }
 }
 
-/** Loads a handler module the catalog names (entry relative to the repository root). */
-export async function loadHandler<E, R>(entry: string): Promise<AsyncHandler<E, R>> {
-  const { resolve } = await import('node:path');
-  const modulePath = resolve(__dirname, '..', '..', entry);
-  const loaded = (await import(modulePath)) as { handler?: AsyncHandler<E, R> };
-  if (typeof loaded.handler !== 'function') throw new Error(`${entry} does not export a handler function`);
-  return loaded.handler;
+/** Every application variable any function's declaration names: none of them is visible to a function that was not given it. */
+const APPLICATION_VARIABLES = new Set<string>(functions.flatMap((fn) => variablesOf(fn)));
+const loadedWith = new Map<string, string>();
+
+/**
+ * Loads a handler module the catalog names (entry relative to the repository root) as Lambda would
+ * start it: while it loads (its cold start, where it reads its configuration), `process.env` holds
+ * exactly the application variables `env` gives it, none of another function's. A variable its
+ * code needs and its declaration does not give it fails here, on a laptop, as it would in AWS.
+ */
+export async function loadHandler<E, R>(spec: Pick<FunctionSpec, 'name' | 'entry'>, env: Readonly<Record<string, string>>): Promise<AsyncHandler<E, R>> {
+  const fingerprint = JSON.stringify(Object.entries(env).sort());
+  const previous = loadedWith.get(spec.entry);
+  if (previous !== undefined && previous !== fingerprint) {
+    // A module is evaluated once per process: a second stack with other settings would run with the first one's.
+    throw new Error(`${spec.name} is already loaded with another environment: run one local stack per process`);
+  }
+  const saved = Object.fromEntries([...APPLICATION_VARIABLES].map((name) => [name, process.env[name]]));
+  for (const name of APPLICATION_VARIABLES) delete process.env[name];
+  Object.assign(process.env, env);
+  try {
+    const loaded = (await import(resolve(__dirname, '..', '..', spec.entry))) as { handler?: AsyncHandler<E, R> };
+    if (typeof loaded.handler !== 'function') throw new Error(`${spec.entry} does not export a handler function`);
+    loadedWith.set(spec.entry, fingerprint);
+    return loaded.handler;
+  } finally {
+    for (const name of APPLICATION_VARIABLES) delete process.env[name];
+    for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
+  }
 }

@@ -3,7 +3,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { apiFunctions, functions, queueConsumers, streamConsumers, type EnvName, type QueueId } from '../catalog';
+import { apiFunctions, functions, queueConsumers, streamConsumers, type EnvName, type FunctionSpec, type QueueId } from '../catalog';
+import { environmentFor, variableValues, type EnvironmentValues } from '../config/lambda-environment';
 import { createApiGateway, listen, type ApiHandler, type LocalRoute } from './api-gateway';
 import { startEmulators } from './emulators';
 import { loadHandler } from './lambda-runtime';
@@ -52,7 +53,10 @@ export interface LocalStack {
   port: number;
   tableName: string;
   queues: Record<QueueId, LocalQueue>;
+  /** Every variable's local value; each function sees only its own (`environmentFor`). */
   env: Record<EnvName, string>;
+  /** Where the mail sink writes one .eml file per message. */
+  mailDir: string;
   sqsPollers: Map<string, SqsEventSourcePoller>;
   streamPoller: DynamoDbStreamPoller | undefined;
   stop(): Promise<void>;
@@ -120,27 +124,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       log.info('seed loaded', { items: count });
     }
 
-    // Every variable any function reads; typed over all EnvName so none is left unset.
-    const env: Record<EnvName, string> = {
-      TABLE_NAME: tableName,
-      JWKS_URL: `${url}/.well-known/jwks.json`,
-      JWT_ISSUER: LOCAL_ISSUER,
-      JWT_AUDIENCE: LOCAL_AUDIENCE,
-      JWT_MAX_TOKEN_AGE_SECONDS: String(LOCAL_MAX_TOKEN_AGE_SECONDS),
-      REVOKE_DEVICES_QUEUE_URL: queues['revoke-devices'].url,
-      END_SESSIONS_QUEUE_URL: queues['end-sessions'].url,
-      SEND_EMAIL_QUEUE_URL: queues['send-email'].url,
-      MAIL_TRANSPORT: 'sink',
-      MAIL_SENDER: 'Customer Deletion <no-reply@customer-deletion.local>',
-      MAIL_SINK_DIR: options.mailDir ?? mailSinkDir,
-      POWERTOOLS_SERVICE_NAME: 'customer-deletion',
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+    const mailDir = options.mailDir ?? mailSinkDir;
+    const values: EnvironmentValues = {
+      tableName,
+      queueUrls: Object.fromEntries(Object.values(queues).map((q) => [q.id, q.url])) as Record<QueueId, string>,
+      auth: { jwksUrl: `${url}/.well-known/jwks.json`, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, maxTokenAgeSeconds: LOCAL_MAX_TOKEN_AGE_SECONDS },
+      mail: { sender: 'Customer Deletion <no-reply@customer-deletion.local>', transport: `sink:${mailDir}` },
+      logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
     };
-    // Handlers read their configuration once at module load, as in Lambda: set it before importing them.
-    Object.assign(process.env, env);
+    // Each handler module loads as Lambda starts it: with exactly the environment its declaration gives it.
+    const load = <E, R>(fn: FunctionSpec) => loadHandler<E, R>(fn, environmentFor(fn, values));
 
     for (const fn of apiFunctions) {
-      const handler = await loadHandler(fn.entry);
+      const handler = await load(fn);
       for (const route of fn.routes) routes.push({ ...route, fn, handler: handler as ApiHandler });
     }
 
@@ -154,7 +150,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           queueUrl: queue.url,
           queueArn: queue.arn,
           fn,
-          handler: (await loadHandler(fn.entry)) as SqsHandler,
+          handler: (await load(fn)) as SqsHandler,
           batchSize: fn.batchSize,
           log,
         }),
@@ -162,7 +158,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
     let streamPoller: DynamoDbStreamPoller | undefined;
     for (const fn of streamConsumers) {
-      streamPoller = new DynamoDbStreamPoller({ client: streamsClient, streamArn, fn, handler: (await loadHandler(fn.entry)) as StreamHandler, log });
+      streamPoller = new DynamoDbStreamPoller({ client: streamsClient, streamArn, fn, handler: (await load(fn)) as StreamHandler, log });
     }
     if (options.pollers !== false) {
       for (const poller of sqsPollers.values()) poller.start();
@@ -174,7 +170,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
 
     log.info('local stack ready', { url, functions: functions.length, table: tableName });
-    return { url, port, tableName, queues, env, sqsPollers, streamPoller, stop };
+    return { url, port, tableName, queues, env: variableValues(values), mailDir, sqsPollers, streamPoller, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   console.log(`
 Customer deletion service running at ${stack.url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
   JWKS:  ${stack.url}/.well-known/jwks.json
-  Mail:  ${stack.env.MAIL_SINK_DIR}
+  Mail:  ${stack.mailDir}
 
 Delete a demo customer (token valid for one hour, reseller-acme manages cust-1001):
 

@@ -2,21 +2,21 @@ import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'a
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { apiFunctions, type EnvName, type HttpMethod as CatalogHttpMethod } from '../catalog';
+import { apiFunctions, type HttpMethod as CatalogHttpMethod } from '../catalog';
+import type { EnvironmentValues } from '../config/lambda-environment';
 import type { StageConfig } from '../config/stages';
-import { NodeFunction } from '../constructs/node-function';
+import { NodeFunction, type LinkResources } from '../constructs/node-function';
 import { pascal } from './messaging-stack';
 
 export interface ApiStackProps extends StackProps {
   config: StageConfig;
-  table: ITableV2;
-  environment: Record<EnvName, string>;
+  environment: EnvironmentValues;
+  resources: LinkResources;
 }
 
-const METHODS: Record<CatalogHttpMethod, HttpMethod> = { GET: HttpMethod.GET, DELETE: HttpMethod.DELETE };
+const METHODS: Record<CatalogHttpMethod, HttpMethod> = { GET: HttpMethod.GET, DELETE: HttpMethod.DELETE, POST: HttpMethod.POST, PUT: HttpMethod.PUT };
 
 /** One JSON object per request, in HTTP API's `$context` variables (all quoted: a missing value is "-"). */
 export const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
@@ -76,7 +76,7 @@ export class ApiStack extends Stack {
       const fn = new NodeFunction(this, pascal(spec.name), {
         spec,
         environment: props.environment,
-        table: props.table,
+        resources: props.resources,
         logRetention: config.logs.retention,
         logRemovalPolicy: removalPolicy,
       });

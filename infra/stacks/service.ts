@@ -1,8 +1,9 @@
-import { CrossStackReferences, ReferenceStrength, Tags, type Environment } from 'aws-cdk-lib';
+import { ArnFormat, CrossStackReferences, ReferenceStrength, Stack, Tags, type Environment } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { queues, type QueueId } from '../catalog';
+import { queueIds, type QueueId } from '../catalog';
 import { assertCatalogIsSound } from '../config/catalog-rules';
-import { lambdaEnvironment } from '../config/lambda-environment';
+import type { EnvironmentValues } from '../config/lambda-environment';
+import type { LinkResources } from '../constructs/node-function';
 import { SERVICE_NAME, type StageConfig } from '../config/stages';
 import { ApiStack } from './api-stack';
 import { DataStack } from './data-stack';
@@ -35,12 +36,21 @@ export function createServiceStacks(scope: Construct, config: StageConfig, env?:
   const data = new DataStack(scope, `${prefix}-data`, { ...common, ...name('data'), config });
   const messaging = new MessagingStack(scope, `${prefix}-messaging`, { ...common, ...name('messaging') });
 
-  const environment = lambdaEnvironment(config, {
+  // Each function takes from these exactly the variables and grants its declaration's links name.
+  const environment: EnvironmentValues = {
     tableName: data.table.tableName,
-    queueUrls: Object.fromEntries(queues.map((q) => [q.id, messaging.queues[q.id].queue.queueUrl])) as Record<QueueId, string>,
-  });
+    queueUrls: Object.fromEntries(queueIds.map((id) => [id, messaging.queues[id].queue.queueUrl])) as Record<QueueId, string>,
+    auth: config.auth,
+    mail: { sender: config.mail.sender, transport: 'ses' },
+    logLevel: config.logs.level,
+  };
+  const resources: LinkResources = {
+    table: data.table,
+    queue: (id) => messaging.queues[id].queue,
+    sesIdentityArn: Stack.of(data).formatArn({ service: 'ses', resource: 'identity', resourceName: config.mail.sesIdentity, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+  };
 
-  const api = new ApiStack(scope, `${prefix}-api`, { ...common, ...name('api'), config, table: data.table, environment });
+  const api = new ApiStack(scope, `${prefix}-api`, { ...common, ...name('api'), config, environment, resources });
   const workers = new WorkersStack(scope, `${prefix}-workers`, {
     ...common,
     ...name('workers'),
@@ -49,6 +59,7 @@ export function createServiceStacks(scope: Construct, config: StageConfig, env?:
     queues: messaging.queues,
     relayFailures: messaging.relayFailures,
     environment,
+    resources,
   });
   const monitoring = new MonitoringStack(scope, `${prefix}-monitoring`, {
     ...common,

@@ -1,13 +1,13 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { queueConsumers, streamConsumers, table as tableSpec, type EnvName, type QueueId, type StreamConsumerSpec } from '../catalog';
+import { queueConsumers, streamConsumers, table as tableSpec, type QueueId, type StreamConsumerSpec } from '../catalog';
+import type { EnvironmentValues } from '../config/lambda-environment';
 import type { StageConfig } from '../config/stages';
-import { NodeFunction } from '../constructs/node-function';
+import { NodeFunction, type LinkResources } from '../constructs/node-function';
 import { QueueConsumer } from '../constructs/queue-consumer';
 import type { QueueWithDlq } from '../constructs/queue-with-dlq';
 import { pascal } from './messaging-stack';
@@ -17,7 +17,8 @@ export interface WorkersStackProps extends StackProps {
   table: ITableV2;
   queues: Record<QueueId, QueueWithDlq>;
   relayFailures: IQueue;
-  environment: Record<EnvName, string>;
+  environment: EnvironmentValues;
+  resources: LinkResources;
 }
 
 /** How often the stream event source retries a failing (bisected) batch before it reports it to
@@ -45,14 +46,13 @@ export class WorkersStack extends Stack {
     const removalPolicy = config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const common = {
       environment: props.environment,
-      table: props.table,
+      resources: props.resources,
       logRetention: config.logs.retention,
       logRemovalPolicy: removalPolicy,
     };
 
     this.relays = streamConsumers.map((spec) => {
       const relay = new NodeFunction(this, pascal(spec.name), { ...common, spec });
-      for (const queueId of spec.publishesTo) props.queues[queueId].queue.grantSendMessages(relay.role);
       // Failure handling: bounded retries plus an on-failure SQS destination, not unbounded
       // retry. A stream shard is processed in order, so with retryAttempts -1 one poison record
       // would stall every later deletion's cascade until the stream drops it after 24 h, silently.
@@ -80,16 +80,6 @@ export class WorkersStack extends Stack {
     const consumers = queueConsumers.map((spec) => {
       const consumer = new NodeFunction(this, pascal(spec.name), { ...common, spec });
       new QueueConsumer(this, `${pascal(spec.name)}Source`, { consumer, queue: props.queues[spec.queue] });
-      if (spec.env.includes('MAIL_TRANSPORT')) {
-        consumer.role.addToPrincipalPolicy(
-          new PolicyStatement({
-            actions: ['ses:SendEmail'],
-            resources: [
-              this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.mail.sesIdentity, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
-            ],
-          }),
-        );
-      }
       return consumer;
     });
 

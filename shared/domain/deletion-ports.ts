@@ -1,5 +1,3 @@
-import type { QueueId } from '../../infra/catalog';
-import type { CascadeEvent } from '../events/cascade-event';
 import type { CustomerState, UserState } from './deletion-rules';
 import type { Actor, DeletionMode, DeletionRequest, Subject } from './model';
 
@@ -25,11 +23,25 @@ export interface AuditRecord {
   correlationId: string;
 }
 
-/** The cascade event for one consumer queue (the catalog's queues), as the outbox stores it. */
-export interface OutboxEvent {
-  queue: QueueId;
-  event: CascadeEvent;
+/**
+ * What happened, stated once for the cascade. The domain says "customer X was deleted by Y"; which
+ * steps hear of it, with which events and which of them carries the recipient, is the outbox
+ * writer's business (shared/outbox/outbox-writer.ts, from the step declarations).
+ */
+export interface DeletionFact {
+  eventType: 'customer.deleted' | 'user.deleted';
+  requestId: string;
+  occurredAt: string;
+  subject: Subject;
+  actor: { sub: string; role: string; accountId: string };
+  mode: DeletionMode;
+  reason: string | null;
+  /** The subject's address as it was before this commit (a hard delete erases it in the same transaction). */
+  recipient?: { email: string; name: string };
 }
+
+/** A new request as the domain states it; its steps come from the step declarations when it is written. */
+export type NewRequest = Omit<DeletionRequest, 'steps'>;
 
 /** What a successful deletion answers; stored with the Idempotency-Key to replay it exactly. */
 export interface DeletionReceipt {
@@ -52,9 +64,9 @@ export interface StoredIdempotency {
 
 /** Everything one deletion commits atomically. */
 export interface DeletionCommit {
-  request: DeletionRequest;
+  request: NewRequest;
   audit: AuditRecord;
-  events: OutboxEvent[];
+  fact: DeletionFact;
   idempotency?: IdempotencyClaim;
   receipt: DeletionReceipt;
 }

@@ -1,7 +1,6 @@
 import { decideCustomerDeletion, decideUserDeletion } from './authorization';
 import type { Blocker } from './errors';
-import type { Actor, CustomerStatus, DeletionMode, Step, StepName } from './model';
-import { STEP_NAMES } from './model';
+import type { Actor, CustomerStatus, DeletionMode } from './model';
 
 /** What the deletion rules need to know of a customer (the store's view of the item). */
 export interface CustomerState {
@@ -61,9 +60,4 @@ export function blockersFor(customer: { activeSubscriptions: number }, liveSubCu
   }
   for (const id of liveSubCustomerIds) blockers.push({ type: 'subCustomer', id, detail: 'sub-customer is not deleted' });
   return blockers;
-}
-
-/** A new request's cascade: every step waiting. */
-export function initialSteps(at: string): Record<StepName, Step> {
-  return Object.fromEntries(STEP_NAMES.map((name) => [name, { status: 'PENDING', attempts: 0, updatedAt: at }])) as Record<StepName, Step>;
 }

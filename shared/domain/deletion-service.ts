@@ -1,34 +1,27 @@
 import { createHash } from 'node:crypto';
-import { queues } from '../../infra/catalog';
 import { decideCustomerDeletionByClaims, decideUserDeletionByClaims } from './authorization';
 import type {
   AuditOutcome,
   AuditRecord,
   Clock,
   CommitResult,
+  DeletionCommit,
+  DeletionFact,
   DeletionInput,
   DeletionReceipt,
   DeletionStore,
   IdGenerator,
   IdempotencyClaim,
-  OutboxEvent,
   StoredIdempotency,
 } from './deletion-ports';
-import { blockersFor, customerDeletionRefusal, initialSteps, userDeletionRefusal, type CustomerState, type Refusal } from './deletion-rules';
-import {
-  ConflictError,
-  DependencyUnavailableError,
-  ForbiddenError,
-  IdempotencyKeyReuseError,
-  NotFoundError,
-  ValidationError,
-} from './errors';
-import type { DeletionRequest, Subject } from './model';
+import { blockersFor, customerDeletionRefusal, userDeletionRefusal, type CustomerState, type Refusal, type UserState } from './deletion-rules';
+import { ConflictError, DependencyUnavailableError, ForbiddenError, IdempotencyKeyReuseError, NotFoundError, ValidationError } from './errors';
+import type { RequestType, Subject } from './model';
 
 /**
  * The deletion core: one state machine for v1 (a customer) and v2 (a user of a customer).
- * It decides, plans the one atomic commit (state change, audit, request, outbox, idempotency),
- * and explains refusals. It talks only through the ports it is given.
+ * It decides, plans the one atomic commit (state change, audit, request, the deletion fact for
+ * the outbox, idempotency), and explains refusals. It talks only through the ports it is given.
  */
 
 export interface DeletionDeps {
@@ -43,10 +36,33 @@ export interface DeletionDeps {
 }
 
 const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+const DEFAULT_MAX_ATTEMPTS = 6;
 
 export function requestFingerprint(parts: Record<string, string | null>): string {
   const canonical = JSON.stringify(Object.keys(parts).sort().map((k) => [k, parts[k]]));
   return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** Everything one deletion call is about, fixed before its first attempt. */
+interface DeletionContext {
+  input: DeletionInput;
+  subject: Subject;
+  action: AuditRecord['action'];
+  requestType: RequestType;
+  eventType: DeletionFact['eventType'];
+  idempotency: IdempotencyClaim | undefined;
+}
+
+/** What one attempt found: a refusal to answer with, or a commit to try. */
+type Prepared =
+  | { refusal: Refusal }
+  | { recipient: DeletionFact['recipient']; commit: (parts: DeletionCommit) => Promise<CommitResult> };
+
+interface AttemptPlan {
+  /** Reads what this attempt needs (`stale`: the last attempt's view proved out of date) and says what to commit. */
+  prepare(stale: boolean): Promise<Prepared>;
+  /** Explains a write whose conditions failed, from the state they saw; undefined when that state allows it (our view was stale). */
+  explain(customer: CustomerState | undefined, user: UserState | undefined): Refusal | undefined;
 }
 
 export class DeletionService {
@@ -60,89 +76,118 @@ export class DeletionService {
   async deleteCustomer(customerId: string, input: DeletionInput): Promise<DeletionReceipt> {
     const { actor, mode } = input;
     const subject: Subject = { type: 'customer', customerId };
+    const context = this.context(input, subject, 'customer.delete', 'customer.deleted', {
+      api: 'v1',
+      customerId,
+      mode,
+      reason: input.reason,
+      ticket: input.ticket,
+      sub: actor.sub,
+    });
     const byClaims = decideCustomerDeletionByClaims(actor, mode);
     if (!byClaims.allowed) {
-      await this.audit(input, subject, 'customer.delete', 'DENIED', byClaims.code);
+      await this.audit(context, 'DENIED', byClaims.code);
       throw new ForbiddenError(byClaims.code, byClaims.message);
     }
     if (mode === 'hard' && !input.reason) throw new ValidationError('REASON_REQUIRED', 'A reason is required for mode=hard');
 
-    const idempotency = this.idempotencyClaim(input, { api: 'v1', customerId, mode, reason: input.reason, ticket: input.ticket, sub: actor.sub });
-    // A reseller can only delete its own children, so its view of the parent needs no read:
-    // the transaction's condition checks it. Other roles read the target first.
-    let known: (CustomerState & { name?: string; email?: string }) | undefined;
-    let expectedParentId: string | null | undefined = actor.role === 'RESALE' && mode === 'soft' ? actor.accountId : undefined;
-
-    // Listed once: users of a purged customer that this write cannot reach are the cascade's to erase.
+    // Listed once: users of a purged customer that the transaction has no room for are the erasure step's.
     const eraseUserIds = mode === 'hard' ? await this.deps.store.listUserIds(customerId) : [];
-    const maxAttempts = this.deps.maxAttempts ?? 6;
-    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      if (expectedParentId === undefined) {
-        known = await this.deps.store.getCustomer(customerId);
-        const refusal = customerDeletionRefusal(actor, known, mode);
-        if (refusal) return this.refuse(refusal, input, subject, 'customer.delete', customerId, idempotency);
-        expectedParentId = known!.parentId;
-      }
-      const receipt = this.newReceipt();
-      const recipient = known?.email ? { email: known.email, name: known.name ?? '' } : undefined;
-      const result = await this.deps.store.commitCustomerDeletion({
-        customerId,
-        expectedParentId,
-        mode,
-        eraseUserIds,
-        ...this.commitParts(input, subject, 'customer.deleted', 'customer.delete', receipt, idempotency, recipient),
-      });
-      const outcome = await this.settle(result, input, subject, 'customer.delete', customerId, idempotency, receipt, (customer) =>
-        customerDeletionRefusal(actor, customer, mode),
-      );
-      if (outcome === 'retry-contended') {
-        await this.sleep(5 + Math.random() * 20 * attempt);
-        continue;
-      }
-      if (outcome === 'retry-stale') {
-        // The target changed between our view and the write (e.g. re-parented): look again.
-        expectedParentId = undefined;
-        continue;
-      }
-      return outcome;
-    }
-    throw new DependencyUnavailableError('dynamodb-contention');
+    // A reseller can only delete its own children, so its view of the parent needs no read: the
+    // transaction's condition checks it. Other roles read the target first (its parent's counter moves).
+    let expectedParentId: string | null | undefined = actor.role === 'RESALE' && mode === 'soft' ? actor.accountId : undefined;
+    let known: Awaited<ReturnType<DeletionStore['getCustomer']>>;
+    return this.attempts(context, {
+      prepare: async (stale) => {
+        if (stale || expectedParentId === undefined) {
+          known = await this.deps.store.getCustomer(customerId);
+          const refusal = customerDeletionRefusal(actor, known, mode);
+          if (refusal) return { refusal };
+          expectedParentId = known!.parentId;
+        }
+        const parentId = expectedParentId;
+        return {
+          recipient: known?.email ? { email: known.email, name: known.name ?? '' } : undefined,
+          commit: (parts) => this.deps.store.commitCustomerDeletion({ ...parts, customerId, expectedParentId: parentId, mode, eraseUserIds }),
+        };
+      },
+      explain: (customer) => customerDeletionRefusal(actor, customer, mode),
+    });
   }
 
   /** v2: delete one user of a customer. Erases the user's personal fields; the cascade notifies them. */
   async deleteUser(customerId: string, userId: string, input: DeletionInput): Promise<DeletionReceipt> {
     const { actor } = input;
     const subject: Subject = { type: 'user', customerId, userId };
+    const context = this.context(input, subject, 'user.delete', 'user.deleted', {
+      api: 'v2',
+      customerId,
+      userId,
+      reason: input.reason,
+      ticket: input.ticket,
+      sub: actor.sub,
+    });
     const byClaims = decideUserDeletionByClaims(actor);
     if (!byClaims.allowed) {
-      await this.audit(input, subject, 'user.delete', 'DENIED', byClaims.code);
+      await this.audit(context, 'DENIED', byClaims.code);
       throw new ForbiddenError(byClaims.code, byClaims.message);
     }
-    const idempotency = this.idempotencyClaim(input, { api: 'v2', customerId, userId, reason: input.reason, ticket: input.ticket, sub: actor.sub });
-    const maxAttempts = this.deps.maxAttempts ?? 6;
+    return this.attempts(context, {
+      // The user is read every time: the notice needs its address, which this commit erases.
+      prepare: async () => {
+        const [customer, user] = await Promise.all([this.deps.store.getCustomer(customerId), this.deps.store.getUser(customerId, userId)]);
+        const refusal = userDeletionRefusal(actor, customer, user, customerId);
+        if (refusal) return { refusal };
+        return {
+          recipient: user?.email ? { email: user.email, name: user.name ?? '' } : undefined,
+          commit: (parts) => this.deps.store.commitUserDeletion({ ...parts, customerId, userId }),
+        };
+      },
+      explain: (customer, user) => userDeletionRefusal(actor, customer, user, customerId),
+    });
+  }
+
+  /**
+   * The one attempt loop: prepare, commit, and settle the result. A contended write is tried again
+   * after a short jittered pause; a refused write is explained from the state its conditions saw,
+   * or, when that state allows the deletion (our view was stale), prepared again from a fresh read.
+   */
+  private async attempts(context: DeletionContext, plan: AttemptPlan): Promise<DeletionReceipt> {
+    const maxAttempts = this.deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    let stale = false;
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      // The user is read first: the notice needs its address, which this commit erases.
-      const [customer, user] = await Promise.all([this.deps.store.getCustomer(customerId), this.deps.store.getUser(customerId, userId)]);
-      const refusal = userDeletionRefusal(actor, customer, user, customerId);
-      if (refusal) return this.refuse(refusal, input, subject, 'user.delete', customerId, idempotency);
+      const prepared = await plan.prepare(stale);
+      if ('refusal' in prepared) return this.refuse(context, prepared.refusal);
       const receipt = this.newReceipt();
-      const recipient = user?.email ? { email: user.email, name: user.name ?? '' } : undefined;
-      const result = await this.deps.store.commitUserDeletion({
-        customerId,
-        userId,
-        ...this.commitParts(input, subject, 'user.deleted', 'user.delete', receipt, idempotency, recipient),
-      });
-      const outcome = await this.settle(result, input, subject, 'user.delete', customerId, idempotency, receipt, (c, u) =>
-        userDeletionRefusal(actor, c, u, customerId),
-      );
-      if (outcome === 'retry-contended') {
-        await this.sleep(5 + Math.random() * 20 * attempt);
-        continue;
+      const result = await prepared.commit(this.commitParts(context, receipt, prepared.recipient));
+      switch (result.kind) {
+        case 'committed':
+          return receipt;
+        case 'replay':
+          return this.replay(context, result.stored);
+        case 'contended':
+          stale = false;
+          await this.sleep(5 + Math.random() * 20 * attempt);
+          continue;
+        case 'refused': {
+          const refusal = plan.explain(result.customer, result.user);
+          if (refusal) return this.refuse(context, refusal);
+          stale = true;
+          continue;
+        }
       }
-      if (outcome === 'retry-stale') continue;
-      return outcome;
     }
     throw new DependencyUnavailableError('dynamodb-contention');
+  }
+
+  private context(
+    input: DeletionInput,
+    subject: Subject,
+    requestType: RequestType,
+    eventType: DeletionFact['eventType'],
+    fingerprintParts: Record<string, string | null>,
+  ): DeletionContext {
+    return { input, subject, action: requestType, requestType, eventType, idempotency: this.idempotencyClaim(input, fingerprintParts) };
   }
 
   private newReceipt(): DeletionReceipt {
@@ -160,124 +205,76 @@ export class DeletionService {
     };
   }
 
-  private commitParts(
-    input: DeletionInput,
-    subject: Subject,
-    eventType: OutboxEvent['event']['eventType'],
-    action: AuditRecord['action'],
-    receipt: DeletionReceipt,
-    idempotency: IdempotencyClaim | undefined,
-    recipient: { email: string; name: string } | undefined,
-  ) {
+  /** What every deletion commits besides its target: the request, its audit record, the fact for the cascade, the key. */
+  private commitParts(context: DeletionContext, receipt: DeletionReceipt, recipient: DeletionFact['recipient']): DeletionCommit {
+    const { input, subject } = context;
     const { actor, mode, reason, ticket } = input;
     const at = receipt.deletedAt;
     const actorRef = { sub: actor.sub, role: actor.role, accountId: actor.accountId };
-    const request: DeletionRequest = {
-      requestId: receipt.requestId,
-      subject,
-      actor: actorRef,
-      ...(reason ? { reason } : {}),
-      ...(ticket ? { ticket } : {}),
-      mode,
-      status: 'IN_PROGRESS',
-      steps: initialSteps(at),
-      createdAt: at,
-      updatedAt: at,
-    };
-    // One event per consumer queue in the catalog: a queue added there gets its event here.
-    const events: OutboxEvent[] = queues.map(({ id: queue }) => ({
-      queue,
-      event: {
-        eventId: this.deps.ids.newId(),
-        eventType,
-        eventVersion: 1 as const,
-        occurredAt: at,
+    return {
+      request: {
         requestId: receipt.requestId,
+        type: context.requestType,
+        subject,
+        actor: actorRef,
+        ...(reason ? { reason } : {}),
+        ...(ticket ? { ticket } : {}),
+        mode,
+        status: 'IN_PROGRESS',
+        createdAt: at,
+        updatedAt: at,
+      },
+      audit: this.auditRecord(context, 'ALLOWED', undefined, receipt.requestId),
+      fact: {
+        eventType: context.eventType,
+        requestId: receipt.requestId,
+        occurredAt: at,
         subject,
         actor: actorRef,
         mode,
         reason,
-        ...(queue === 'send-email' && recipient ? { recipient } : {}),
+        ...(recipient ? { recipient } : {}),
       },
-    }));
-    const audit = this.auditRecord(input, subject, action, 'ALLOWED', undefined, receipt.requestId);
-    return { request, audit, events, receipt, ...(idempotency ? { idempotency } : {}) };
+      receipt,
+      ...(context.idempotency ? { idempotency: context.idempotency } : {}),
+    };
   }
 
-  /** Turns a commit result into the answer, or says to try again. */
-  private async settle(
-    result: CommitResult,
-    input: DeletionInput,
-    subject: Subject,
-    action: AuditRecord['action'],
-    customerId: string,
-    idempotency: IdempotencyClaim | undefined,
-    receipt: DeletionReceipt,
-    explain: (customer: CustomerState | undefined, user: Parameters<typeof userDeletionRefusal>[2]) => Refusal | undefined,
-  ): Promise<DeletionReceipt | 'retry-contended' | 'retry-stale'> {
-    switch (result.kind) {
-      case 'committed':
-        return receipt;
-      case 'replay':
-        return this.replay(result.stored, idempotency);
-      case 'contended':
-        return 'retry-contended';
-      case 'refused': {
-        const refusal = explain(result.customer, result.user);
-        if (!refusal) return 'retry-stale';
-        return this.refuse(refusal, input, subject, action, customerId, idempotency);
-      }
-    }
-  }
-
-  private replay(stored: StoredIdempotency, idempotency: IdempotencyClaim | undefined): DeletionReceipt {
-    if (!idempotency || stored.fingerprint !== idempotency.fingerprint) throw new IdempotencyKeyReuseError();
+  private replay(context: DeletionContext, stored: StoredIdempotency): DeletionReceipt {
+    if (!context.idempotency || stored.fingerprint !== context.idempotency.fingerprint) throw new IdempotencyKeyReuseError();
     return stored.receipt;
   }
 
   /** Audits a refusal and throws the matching error; a key already used successfully replays instead. */
-  private async refuse(
-    refusal: Refusal,
-    input: DeletionInput,
-    subject: Subject,
-    action: AuditRecord['action'],
-    customerId: string,
-    idempotency: IdempotencyClaim | undefined,
-  ): Promise<DeletionReceipt> {
-    if (idempotency) {
+  private async refuse(context: DeletionContext, refusal: Refusal): Promise<DeletionReceipt> {
+    if (context.idempotency) {
       // A retry of a request that already succeeded finds the target gone: answer as the first time.
-      const stored = await this.deps.store.getIdempotency(idempotency.accountId, idempotency.key);
-      if (stored) return this.replay(stored, idempotency);
+      const stored = await this.deps.store.getIdempotency(context.idempotency.accountId, context.idempotency.key);
+      if (stored) return this.replay(context, stored);
     }
     switch (refusal.outcome) {
       case 'NOT_FOUND':
-        await this.audit(input, subject, action, 'NOT_FOUND', `${refusal.kind.toUpperCase()}_NOT_FOUND`);
+        await this.audit(context, 'NOT_FOUND', `${refusal.kind.toUpperCase()}_NOT_FOUND`);
         throw new NotFoundError(refusal.kind);
       case 'DENIED':
-        await this.audit(input, subject, action, 'DENIED', refusal.code);
+        await this.audit(context, 'DENIED', refusal.code);
         throw new ForbiddenError(refusal.code, refusal.message);
       case 'CONFLICT': {
-        const live = refusal.liveChildren > 0 ? await this.deps.store.liveSubCustomerIds(customerId) : [];
-        await this.audit(input, subject, action, 'CONFLICT', 'DELETION_BLOCKED');
+        const live = refusal.liveChildren > 0 ? await this.deps.store.liveSubCustomerIds(context.subject.customerId) : [];
+        await this.audit(context, 'CONFLICT', 'DELETION_BLOCKED');
         throw new ConflictError(blockersFor(refusal, live));
       }
     }
   }
 
-  private auditRecord(
-    input: DeletionInput,
-    target: Subject,
-    action: AuditRecord['action'],
-    outcome: AuditOutcome,
-    detail?: string,
-    requestId?: string,
-  ): AuditRecord {
+  private auditRecord(context: DeletionContext, outcome: AuditOutcome, detail?: string, requestId?: string): AuditRecord {
+    const { input } = context;
     return {
       auditId: this.deps.ids.newId(),
       at: this.deps.clock.now().toISOString(),
       actor: { sub: input.actor.sub, role: input.actor.role, accountId: input.actor.accountId },
-      target,
-      action,
+      target: context.subject,
+      action: context.action,
       mode: input.mode,
       reason: input.reason,
       ticket: input.ticket,
@@ -288,8 +285,7 @@ export class DeletionService {
     };
   }
 
-  private async audit(input: DeletionInput, target: Subject, action: AuditRecord['action'], outcome: AuditOutcome, detail: string): Promise<void> {
-    await this.deps.store.writeAudit(this.auditRecord(input, target, action, outcome, detail));
+  private async audit(context: DeletionContext, outcome: AuditOutcome, detail: string): Promise<void> {
+    await this.deps.store.writeAudit(this.auditRecord(context, outcome, detail));
   }
 }
-

@@ -39,8 +39,11 @@ export interface User {
   status: 'ACTIVE' | 'DELETED';
 }
 
-export type StepName = 'devices' | 'sessions' | 'email';
-export const STEP_NAMES: readonly StepName[] = ['devices', 'sessions', 'email'];
+/**
+ * What a request is. Which cascade steps each type runs is not the domain's business: the step
+ * declarations (infra/catalog.ts) say it, and a request stores the steps it was created with.
+ */
+export type RequestType = 'customer.delete' | 'user.delete';
 export type StepStatus = 'PENDING' | 'SUCCESS' | 'FAILED';
 export type RequestStatus = 'IN_PROGRESS' | 'SUCCESS' | 'FAILED';
 
@@ -58,13 +61,15 @@ export type Subject =
 
 export interface DeletionRequest {
   requestId: string;
+  type: RequestType;
   subject: Subject;
   actor: { sub: string; role: Role; accountId: string };
   reason?: string;
   ticket?: string;
   mode: DeletionMode;
   status: RequestStatus;
-  steps: Record<StepName, Step>;
+  /** The request's own steps, by name: fixed when it is created; it is SUCCESS when all of them are. */
+  steps: Record<string, Step>;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,4 +1,4 @@
-import { STEP_NAMES, type RequestStatus, type Step, type StepName } from './model';
+import type { RequestStatus, Step } from './model';
 import { safeErrorText } from './safe-error';
 
 /**
@@ -13,7 +13,8 @@ import { safeErrorText } from './safe-error';
  *   FAILED  ──succeeded──────> SUCCESS    (a redriven message that now works)
  *   SUCCESS ──anything───────> SUCCESS    (terminal: a late failure or a duplicate changes nothing)
  *
- * The request is SUCCESS when all steps are, FAILED when any step is, IN_PROGRESS otherwise.
+ * The request is SUCCESS when all of its steps are, FAILED when any is, IN_PROGRESS otherwise. Its
+ * steps are the ones it was created with: an outcome for a step it does not have changes nothing.
  */
 
 export type StepOutcome =
@@ -23,14 +24,14 @@ export type StepOutcome =
 
 export interface RequestProgressState {
   status: RequestStatus;
-  steps: Partial<Record<StepName, Step>>;
+  steps: Record<string, Step>;
   updatedAt?: string;
 }
 
 export interface ProgressTransition {
   changed: boolean;
   status: RequestStatus;
-  steps: Record<StepName, Step>;
+  steps: Record<string, Step>;
   updatedAt: string;
 }
 
@@ -55,25 +56,27 @@ export function nextStep(current: Step | undefined, outcome: StepOutcome, at: st
   return { step: { ...base, status, attempts, lastError, updatedAt }, changed: true };
 }
 
-export function deriveRequestStatus(steps: Record<StepName, Step>): RequestStatus {
-  const statuses = STEP_NAMES.map((name) => steps[name].status);
+export function deriveRequestStatus(steps: Record<string, Step>): RequestStatus {
+  const statuses = Object.values(steps).map((step) => step.status);
   if (statuses.every((s) => s === 'SUCCESS')) return 'SUCCESS';
   if (statuses.some((s) => s === 'FAILED')) return 'FAILED';
   return 'IN_PROGRESS';
 }
 
-/** Fills in steps a stored request lacks (PENDING, no attempts) so the rules always see all three. */
-export function completeSteps(steps: Partial<Record<StepName, Step>>, at: string): Record<StepName, Step> {
-  const complete = {} as Record<StepName, Step>;
-  for (const name of STEP_NAMES) complete[name] = steps[name] ?? { status: 'PENDING', attempts: 0, updatedAt: at };
-  return complete;
+/** A new request's steps, all waiting. */
+export function pendingSteps(names: readonly string[], at: string): Record<string, Step> {
+  return Object.fromEntries(names.map((name) => [name, { status: 'PENDING', attempts: 0, updatedAt: at }]));
 }
 
 /** Applies one step outcome to a request: the new steps, the derived request status, and whether anything changed. */
-export function applyStepOutcome(request: RequestProgressState, stepName: StepName, outcome: StepOutcome, at: string): ProgressTransition {
-  const steps = completeSteps(request.steps, at);
-  const { step, changed } = nextStep(request.steps[stepName], outcome, at);
-  if (!changed) return { changed: false, status: request.status, steps, updatedAt: request.updatedAt ?? at };
+export function applyStepOutcome(request: RequestProgressState, stepName: string, outcome: StepOutcome, at: string): ProgressTransition {
+  const { steps } = request;
+  const current = steps[stepName];
+  const unchanged = { changed: false, status: request.status, steps, updatedAt: request.updatedAt ?? at };
+  // A step the request was not created with (an event of another request type): not this request's business.
+  if (current === undefined) return unchanged;
+  const { step, changed } = nextStep(current, outcome, at);
+  if (!changed) return unchanged;
   const nextSteps = { ...steps, [stepName]: step };
   return {
     changed: true,

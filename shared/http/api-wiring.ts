@@ -1,21 +1,20 @@
-import { createDocumentClient } from '../adapters/dynamodb/client';
+import { tableFromEnv, type TableRef } from '../adapters/dynamodb/client';
 import { DynamoDeletionStore } from '../adapters/dynamodb/deletion-store';
-import { DynamoRequestReader } from '../adapters/dynamodb/request-reader';
-import { createTokenVerifier } from '../auth/token-verifier';
-import { apiConfigFromEnv } from '../config/api-config';
+import { tokenVerifierConfigFromEnv } from '../auth/config';
+import { createTokenVerifier, type TokenVerifier } from '../auth/token-verifier';
+import type { Environment } from '../config/env';
 import { DeletionService } from '../domain/deletion-service';
 import { systemClock, uuidIds } from '../domain/system';
 
 /**
- * The API functions' production wiring, from their environment: called once at module load (a
- * cold start), never per request. Building a part a function does not use costs no I/O.
+ * What every API function is built from: its token verifier and its table (the `token-verifier`
+ * and `table` links of its declaration). Called by a route's factory once per cold start, never
+ * per request; building costs no I/O (the JWKS is fetched on first use).
  */
-export function apiWiringFromEnv() {
-  const config = apiConfigFromEnv();
-  const doc = createDocumentClient();
-  return {
-    verifier: createTokenVerifier(config.auth),
-    service: new DeletionService({ store: new DynamoDeletionStore(doc, config.tableName), clock: systemClock, ids: uuidIds }),
-    requests: new DynamoRequestReader(doc, config.tableName),
-  };
+export function apiBaseFromEnv(env: Environment): { verifier: TokenVerifier; table: TableRef } {
+  return { verifier: createTokenVerifier(tokenVerifierConfigFromEnv(env)), table: tableFromEnv(env) };
+}
+
+export function deletionServiceOn(table: TableRef): DeletionService {
+  return new DeletionService({ store: new DynamoDeletionStore(table.doc, table.tableName), clock: systemClock, ids: uuidIds });
 }

@@ -1,8 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { queues, type QueueId } from '../../infra/catalog';
+import { queueIds, type QueueId } from '../../infra/catalog';
 import type { QueuePublisher } from '../adapters/sqs/queue-publisher';
 import { errorName } from '../domain/safe-error';
 import { logger } from '../observability/logger';
@@ -24,7 +23,12 @@ export interface OutboxEntry {
   body: string;
 }
 
-const QUEUE_IDS = new Set<string>(queues.map((q) => q.id));
+const QUEUE_IDS = new Set<string>(queueIds);
+
+/** The outbox items in the table: a published entry is removed. */
+export interface OutboxStore {
+  remove(entry: Pick<OutboxEntry, 'pk' | 'sk'>): Promise<void>;
+}
 
 export function outboxEntryFrom(record: DynamoDBRecord): OutboxEntry | undefined {
   const image = record.dynamodb?.NewImage;
@@ -34,7 +38,7 @@ export function outboxEntryFrom(record: DynamoDBRecord): OutboxEntry | undefined
   return { pk: item.pk, sk: item.sk, queue: item.queue as QueueId, eventId: String(item.eventId), requestId: String(item.requestId), body: item.body };
 }
 
-export function createOutboxRelay(deps: { publisher: QueuePublisher; doc: DynamoDBDocumentClient; tableName: string }) {
+export function createOutboxRelay(deps: { publisher: QueuePublisher; outbox: OutboxStore }) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const failures: DynamoDBBatchResponse['batchItemFailures'] = [];
     await Promise.all(
@@ -50,7 +54,7 @@ export function createOutboxRelay(deps: { publisher: QueuePublisher; doc: Dynamo
           return;
         }
         // Published: the entry's job is done. A failed delete only leaves a harmless leftover.
-        await deps.doc.send(new DeleteCommand({ TableName: deps.tableName, Key: { pk: entry.pk, sk: entry.sk } })).catch((error: unknown) => {
+        await deps.outbox.remove(entry).catch((error: unknown) => {
           logger.warn('outbox entry not removed after publish', { requestId: entry.requestId, queue: entry.queue, error: errorName(error) });
         });
         logger.info('outbox event published', { requestId: entry.requestId, queue: entry.queue, eventId: entry.eventId });

@@ -1,7 +1,6 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { QueueId } from '../../infra/catalog';
 import { isPermanent } from '../domain/cascade-errors';
-import type { StepName } from '../domain/model';
 import { describeError } from '../domain/safe-error';
 import type { CascadeEvent } from '../events/cascade-event';
 import { processPartialBatch, type RecordResult } from './batch';
@@ -15,7 +14,7 @@ export type CascadeWork = (event: CascadeEvent, context: WorkContext) => Promise
 export interface CascadeConsumerOptions {
   /** The consumer's name: its queue id, and the PROCESSED#<consumer> partition. */
   consumer: QueueId;
-  step: StepName;
+  step: string;
   /** The queue's redrive policy: the delivery with this ApproximateReceiveCount is the last one. */
   maxReceiveCount: number;
   processed: ProcessedEvents;

@@ -1,4 +1,4 @@
-import type { StepName, Subject } from '../domain/model';
+import type { Subject } from '../domain/model';
 
 /**
  * The ports a cascade consumer talks through. The DynamoDB adapters implement them
@@ -71,6 +71,6 @@ export type ProgressWriteResult = 'recorded' | 'unchanged' | 'no-request' | 'cla
 /** The deletion request's step bookkeeping, applied with the rules of shared/domain/request-progress.ts. */
 export interface RequestProgress {
   /** Marks the claim COMPLETE and the step SUCCESS in one transaction. */
-  complete(requestId: string, step: StepName, claim: EventClaim, at: string): Promise<ProgressWriteResult>;
-  recordFailure(requestId: string, step: StepName, failure: { error: string; exhausted: boolean }, at: string): Promise<ProgressWriteResult>;
+  complete(requestId: string, step: string, claim: EventClaim, at: string): Promise<ProgressWriteResult>;
+  recordFailure(requestId: string, step: string, failure: { error: string; exhausted: boolean }, at: string): Promise<ProgressWriteResult>;
 }

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { requireEnv, type Environment } from '../../config/env';
 
 /** One document client per cold start. The endpoint comes from the SDK's own configuration
  * (AWS_ENDPOINT_URL_DYNAMODB in the local stack), so no endpoint code lives here. */
@@ -7,4 +8,15 @@ export function createDocumentClient(client: DynamoDBClient = new DynamoDBClient
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
+}
+
+/** The table as the DynamoDB adapters take it: a client and the table's name. */
+export interface TableRef {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+/** The table a function's `table` link gives it (TABLE_NAME). */
+export function tableFromEnv(env: Environment): TableRef {
+  return { doc: createDocumentClient(), tableName: requireEnv(env, 'TABLE_NAME') };
 }

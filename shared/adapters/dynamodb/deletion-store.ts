@@ -11,12 +11,13 @@ import type {
   UserDeletionCommit,
 } from '../../domain/deletion-ports';
 import type { CustomerState, UserState } from '../../domain/deletion-rules';
+import { cascadeWriteFor } from '../../outbox/outbox-writer';
 import { callDynamo } from './errors';
 import { requestItem } from './items';
 import { keys } from './keys';
 
-/** Room left in a 100-item transaction after the customer, its parent, audit, request, 3 outbox items and the idempotency key. */
-const MAX_USERS_ERASED_IN_TRANSACTION = 90;
+/** DynamoDB's limit on the items of one TransactWriteItems. */
+export const MAX_TRANSACTION_ITEMS = 100;
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -46,8 +47,9 @@ function toUserState(item: Record<string, unknown> | undefined): (UserState & { 
 
 /**
  * The deletion store on the single table. A deletion is one TransactWriteItems: the target's
- * state change (with the conditions that decide 404/403/409), the audit record, the request,
- * the three outbox events, and the Idempotency-Key record: all or nothing.
+ * state change (with the conditions that decide 404/403/409), the audit record, the request with
+ * its steps, one outbox event per step (shared/outbox/outbox-writer.ts), and the Idempotency-Key
+ * record: all or nothing.
  */
 export class DynamoDeletionStore implements DeletionStore {
   constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
@@ -147,18 +149,21 @@ export class DynamoDeletionStore implements DeletionStore {
         },
       });
     }
-    const eraseUser = (userId: string) => ({
-      TableName: this.tableName,
-      Key: keys.user(customerId, userId),
-      UpdateExpression: 'SET #status = :deleted, erasedAt = :at, erasedByRequestId = :requestId REMOVE #name, email',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
-      ExpressionAttributeValues: { ':deleted': 'DELETED', ':at': at, ':requestId': request.requestId },
+    const eraseUser = (userId: string): TransactItem => ({
+      Update: {
+        TableName: this.tableName,
+        Key: keys.user(customerId, userId),
+        UpdateExpression: 'SET #status = :deleted, erasedAt = :at, erasedByRequestId = :requestId REMOVE #name, email',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
+        ExpressionAttributeValues: { ':deleted': 'DELETED', ':at': at, ':requestId': request.requestId },
+      },
     });
-    // A transaction holds at most 100 items: the users beyond what fits are erased by the
-    // cascade's revoke-devices step (the committed hard-delete event), which SQS retries until done.
-    for (const userId of commit.eraseUserIds.slice(0, MAX_USERS_ERASED_IN_TRANSACTION)) targetItems.push({ Update: eraseUser(userId) });
-    return this.commit(commit, targetItems, (reasons) => ({ kind: 'refused', customer: toCustomerState(reasons[0]) }));
+    // The users go into whatever room the transaction has left; those beyond it are erased by the
+    // request's erasure step (a hard delete always has one), which SQS retries until done.
+    return this.commit(commit, targetItems, (reasons) => ({ kind: 'refused', customer: toCustomerState(reasons[0]) }), (room) =>
+      commit.eraseUserIds.slice(0, room).map(eraseUser),
+    );
   }
 
   async commitUserDeletion(commit: UserDeletionCommit): Promise<CommitResult> {
@@ -193,16 +198,22 @@ export class DynamoDeletionStore implements DeletionStore {
     });
   }
 
-  /** Adds what every deletion commits (idempotency first, audit, request, outbox) and runs the transaction. */
+  /**
+   * Adds what every deletion commits (idempotency first, audit, request, outbox) and runs the
+   * transaction. `fill` may add items into the room the transaction has left, computed here where
+   * the transaction is built.
+   */
   private async commit(
     commit: DeletionCommit,
     targetItems: TransactItem[],
     explainRefusal: (oldItems: (Record<string, unknown> | undefined)[]) => CommitResult | Promise<CommitResult>,
+    fill: (room: number) => TransactItem[] = () => [],
   ): Promise<CommitResult> {
+    const cascade = cascadeWriteFor(commit.request, commit.fact);
     const shared: TransactItem[] = [
       { Put: { TableName: this.tableName, Item: this.auditItem(commit.audit), ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: { TableName: this.tableName, Item: requestItem(commit.request), ConditionExpression: 'attribute_not_exists(pk)' } },
-      ...commit.events.map(
+      { Put: { TableName: this.tableName, Item: requestItem(cascade.request), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...cascade.outbox.map(
         (outbox): TransactItem => ({
           Put: {
             TableName: this.tableName,
@@ -239,6 +250,7 @@ export class DynamoDeletionStore implements DeletionStore {
         ]
       : [];
     const items = [...idempotency, ...targetItems, ...shared];
+    items.push(...fill(MAX_TRANSACTION_ITEMS - items.length));
     try {
       await callDynamo(() => this.doc.send(new TransactWriteCommand({ TransactItems: items })));
       return { kind: 'committed' };

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ProgressConflictError } from '../../domain/cascade-errors';
-import type { RequestStatus, Step, StepName } from '../../domain/model';
+import type { RequestStatus, Step } from '../../domain/model';
 import { applyStepOutcome, type ProgressTransition, type StepOutcome } from '../../domain/request-progress';
 import type { EventClaim, ProgressWriteResult, RequestProgress } from '../../workers/ports';
 import { keys } from './keys';
@@ -9,7 +9,7 @@ import { completeClaimUpdate } from './processed-events';
 
 interface StoredProgress {
   status: RequestStatus;
-  steps: Partial<Record<StepName, Step>>;
+  steps: Record<string, Step>;
   updatedAt?: string;
   /** Optimistic lock over the steps map: every step write bumps it. Absent on a new request. */
   progressVersion?: number;
@@ -31,7 +31,7 @@ export class DynamoDbRequestProgressStore implements RequestProgress {
     private readonly options: { maxConflictRetries?: number } = {},
   ) {}
 
-  async complete(requestId: string, step: StepName, claim: EventClaim, at: string): Promise<ProgressWriteResult> {
+  async complete(requestId: string, step: string, claim: EventClaim, at: string): Promise<ProgressWriteResult> {
     const marker = completeClaimUpdate(this.tableName, claim, at);
     for (let attempt = 0; attempt < this.maxAttempts; attempt += 1) {
       const stored = await this.read(requestId);
@@ -63,7 +63,7 @@ export class DynamoDbRequestProgressStore implements RequestProgress {
     throw new ProgressConflictError(requestId);
   }
 
-  async recordFailure(requestId: string, step: StepName, failure: { error: string; exhausted: boolean }, at: string): Promise<ProgressWriteResult> {
+  async recordFailure(requestId: string, step: string, failure: { error: string; exhausted: boolean }, at: string): Promise<ProgressWriteResult> {
     const outcome: StepOutcome = { kind: 'failed', error: failure.error, exhausted: failure.exhausted };
     for (let attempt = 0; attempt < this.maxAttempts; attempt += 1) {
       const stored = await this.read(requestId);

@@ -48,7 +48,7 @@ async function partition(customerId: string, prefix: string) {
 }
 
 function mailsTo(address: string): string[] {
-  const dir = stack.env.MAIL_SINK_DIR;
+  const dir = stack.mailDir;
   return readdirSync(dir)
     .map((f) => readFileSync(`${dir}/${f}`, 'utf8'))
     .filter((eml) => eml.includes(`To: ${address}\r\n`));
@@ -109,6 +109,11 @@ it('hard delete: every user of a customer with more users than one transaction h
     return (status.json.content as { status: string }[])[0]?.status === 'SUCCESS';
   }, 20000, 'request SUCCESS');
 
+  // The erasure step reports itself: the logins beyond the transaction were its work.
+  const status = await call(stack, 'GET', `/api/v2/requests/${requestId}`, { token: admin });
+  const steps = (status.json.content as { steps: Record<string, { status: string }> }[])[0]?.steps;
+  expect(Object.keys(steps ?? {}).sort()).toEqual(['devices', 'email', 'erasure', 'sessions']);
+  expect(steps?.erasure?.status).toBe('SUCCESS');
   const users = Object.values(await partition('big-family', keys.prefixes.user));
   expect(users).toHaveLength(120);
   expect(users.filter((u) => u.status === 'DELETED' && !('email' in u) && !('name' in u) && u.erasedByRequestId === requestId)).toHaveLength(120);

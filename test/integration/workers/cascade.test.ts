@@ -1,18 +1,20 @@
-import '../../fixtures/worker-env';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { createEndSessionsHandler } from '../../../functions/workers/end-sessions';
-import { createRevokeDevicesHandler } from '../../../functions/workers/revoke-devices';
-import { createSendEmailHandler } from '../../../functions/workers/send-email';
+import { DynamoDbDeviceRevoker } from '../../../shared/adapters/dynamodb/cascade-store';
+import { DynamoDbContactDirectory } from '../../../shared/adapters/dynamodb/contact-directory';
+import { TableVpnSessionGateway } from '../../../shared/adapters/vpn/table-session-gateway';
+import { createEndSessionsHandler } from '../../../shared/workers/steps/end-sessions';
+import { createRevokeDevicesHandler } from '../../../shared/workers/steps/revoke-devices';
+import { createSendEmailHandler } from '../../../shared/workers/steps/send-email';
 import { customerItem, deviceItem, requestItem, sessionItem, userItem } from '../../../shared/adapters/dynamodb/items';
 import { keys } from '../../../shared/adapters/dynamodb/keys';
 import type { MailSender, OutgoingMail } from '../../../shared/adapters/mail/mail-sender';
 import { MailSinkSender } from '../../../shared/adapters/mail/mail-sink';
 import type { CascadeEvent } from '../../../shared/events/cascade-event';
 import { cascadeEventFactory, emailEventFactory, requestForEvent } from '../../fixtures/cascade-events';
-import { pollerFor, putItems, readCustomerItems, readRequest, sendBody, silentLog, workerTestBed, type TestBed } from './harness';
+import { pollerFor, stepPorts, putItems, readCustomerItems, readRequest, sendBody, workerTestBed, type TestBed } from './harness';
 
 const SENDER = 'Customer Deletion <no-reply@customer-deletion.test>';
 
@@ -30,11 +32,14 @@ describe('cascade consumers on the emulators', () => {
         await sink.send(mail);
       },
     };
-    const deps = { doc: bed.doc, tableName: bed.tableName, log: silentLog };
     return {
-      devices: pollerFor(bed, 'revoke-devices', createRevokeDevicesHandler(deps)),
-      sessions: pollerFor(bed, 'end-sessions', createEndSessionsHandler(deps)),
-      email: pollerFor(bed, 'send-email', createSendEmailHandler({ ...deps, mail: counting, sender: SENDER })),
+      devices: pollerFor(bed, 'revoke-devices', createRevokeDevicesHandler({ ...stepPorts(bed, 'devices'), devices: new DynamoDbDeviceRevoker(bed.doc, bed.tableName) })),
+      sessions: pollerFor(bed, 'end-sessions', createEndSessionsHandler({ ...stepPorts(bed, 'sessions'), sessions: new TableVpnSessionGateway(bed.doc, bed.tableName) })),
+      email: pollerFor(
+        bed,
+        'send-email',
+        createSendEmailHandler({ ...stepPorts(bed, 'email'), mail: counting, sender: SENDER, contacts: new DynamoDbContactDirectory(bed.doc, bed.tableName) }),
+      ),
     };
   }
 

@@ -1,5 +1,4 @@
-import '../../fixtures/worker-env';
-import { createEndSessionsHandler } from '../../../functions/workers/end-sessions';
+import { createEndSessionsHandler } from '../../../shared/workers/steps/end-sessions';
 import { redriveDlq } from '../../../infra/local/redrive';
 import { requestItem, sessionItem } from '../../../shared/adapters/dynamodb/items';
 import { keys } from '../../../shared/adapters/dynamodb/keys';
@@ -7,7 +6,7 @@ import { TableVpnSessionGateway } from '../../../shared/adapters/vpn/table-sessi
 import { VpnGatewayError } from '../../../shared/domain/cascade-errors';
 import type { VpnSessionGateway } from '../../../shared/workers/ports';
 import { cascadeEventFactory, requestForEvent } from '../../fixtures/cascade-events';
-import { pollerFor, pollUntil, putItems, queueDepth, readCustomerItems, readRequest, sendBody, silentLog, workerTestBed, type TestBed } from './harness';
+import { pollerFor, stepPorts, pollUntil, putItems, queueDepth, readCustomerItems, readRequest, sendBody, workerTestBed, type TestBed } from './harness';
 
 describe('end-sessions: retries exhausted, then redriven', () => {
   let bed: TestBed;
@@ -38,7 +37,7 @@ describe('end-sessions: retries exhausted, then redriven', () => {
       },
     };
     const queue = bed.queues['end-sessions'];
-    const poller = pollerFor(bed, 'end-sessions', createEndSessionsHandler({ doc: bed.doc, tableName: bed.tableName, sessions: gateway, log: silentLog }));
+    const poller = pollerFor(bed, 'end-sessions', createEndSessionsHandler({ ...stepPorts(bed, 'sessions'), sessions: gateway }));
     await sendBody(bed.sqs, queue.url, event);
 
     // Act: first delivery

@@ -5,7 +5,8 @@ import type { LocalQueue } from '../../../infra/local/resources';
 import { SqsEventSourcePoller, type BatchOutcome } from '../../../infra/local/sqs-poller';
 import { keys } from '../../../shared/adapters/dynamodb/keys';
 import type { DeletionRequest } from '../../../shared/domain/model';
-import { consumerSpec, type ConsumerName } from '../../../shared/workers/composition';
+import { queueConsumers, type QueueId, type StepName } from '../../../infra/catalog';
+import { tableStepPorts, type StepConsumerPorts } from '../../../shared/workers/step-consumer';
 import type { WorkerLog } from '../../../shared/workers/log';
 import { createTestQueues, createTestTable, testClients } from '../support/emulators';
 
@@ -30,10 +31,15 @@ export type TestBed = Awaited<ReturnType<typeof workerTestBed>>;
 export const silentLog: WorkerLog & { info(m: string, f?: Record<string, unknown>): void } = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** The local stack's poller in front of a consumer: Lambda's event-source semantics, stepped by the test. */
-export function pollerFor(bed: TestBed, name: ConsumerName, handler: (event: SQSEvent) => Promise<SQSBatchResponse>): SqsEventSourcePoller {
-  const fn = consumerSpec(name);
+export function pollerFor(bed: TestBed, name: QueueId, handler: (event: SQSEvent) => Promise<SQSBatchResponse>): SqsEventSourcePoller {
+  const fn = queueConsumers.find((consumer) => consumer.name === name)!;
   const queue: LocalQueue = bed.queues[fn.queue];
   return new SqsEventSourcePoller({ client: bed.sqs, queueUrl: queue.url, queueArn: queue.arn, fn, handler, batchSize: fn.batchSize, waitTimeSeconds: 1, log: silentLog });
+}
+
+/** A step's table-backed ports on this test bed, with a silent log. */
+export function stepPorts(bed: TestBed, step: StepName): StepConsumerPorts {
+  return { ...tableStepPorts({ doc: bed.doc, tableName: bed.tableName }, step), log: silentLog };
 }
 
 /** Polls until `done` says so (or time runs out); returns every batch outcome seen. */

@@ -1,11 +1,10 @@
-import '../../fixtures/worker-env';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { createRevokeDevicesHandler } from '../../../functions/workers/revoke-devices';
+import { createRevokeDevicesHandler } from '../../../shared/workers/steps/revoke-devices';
 import { DynamoDbDeviceRevoker } from '../../../shared/adapters/dynamodb/cascade-store';
 import { deviceItem, requestItem } from '../../../shared/adapters/dynamodb/items';
 import type { DeviceRevoker } from '../../../shared/workers/ports';
 import { cascadeEventFactory, requestForEvent } from '../../fixtures/cascade-events';
-import { pollerFor, pollUntil, putItems, queueDepth, readRequest, sendBodies, silentLog, workerTestBed, type TestBed } from './harness';
+import { pollerFor, stepPorts, pollUntil, putItems, queueDepth, readRequest, sendBodies, workerTestBed, type TestBed } from './harness';
 
 describe('revoke-devices: a bad record in a batch of ten', () => {
   let bed: TestBed;
@@ -31,7 +30,7 @@ describe('revoke-devices: a bad record in a batch of ten', () => {
     const good = await seedEvents(9, 'poison-batch');
     const [poisonTarget] = await seedEvents(1, 'poison-target');
     const poison = { ...poisonTarget!, eventVersion: 2 };
-    const handler = createRevokeDevicesHandler({ doc: bed.doc, tableName: bed.tableName, log: silentLog });
+    const handler = createRevokeDevicesHandler({ ...stepPorts(bed, 'devices'), devices: new DynamoDbDeviceRevoker(bed.doc, bed.tableName) });
     const poller = pollerFor(bed, 'revoke-devices', handler);
     await sendBodies(bed.sqs, queue.url, [...good.slice(0, 4), poison, ...good.slice(4)]);
 
@@ -41,7 +40,7 @@ describe('revoke-devices: a bad record in a batch of ten', () => {
     // Assess: one batch of ten, one failure reported
     expect(first).toEqual({ received: 10, deleted: 9, failed: 1, wholeBatchFailed: false });
     for (const event of good) expect((await readRequest(bed.doc, bed.tableName, event.requestId)).status).toBe('IN_PROGRESS');
-    for (const event of good) expect((await readRequest(bed.doc, bed.tableName, event.requestId)).steps.devices.status).toBe('SUCCESS');
+    for (const event of good) expect((await readRequest(bed.doc, bed.tableName, event.requestId)).steps.devices?.status).toBe('SUCCESS');
     const poisoned = await readRequest(bed.doc, bed.tableName, poison.requestId);
     expect(poisoned.steps.devices).toMatchObject({ status: 'FAILED', attempts: 1, lastError: 'Unrecognised cascade event: eventVersion: Invalid input: expected 1' });
     expect(poisoned.status).toBe('FAILED');
@@ -73,7 +72,7 @@ describe('revoke-devices: a bad record in a batch of ten', () => {
         return real.revokeAll(subject, context);
       },
     };
-    const poller = pollerFor(bed, 'revoke-devices', createRevokeDevicesHandler({ doc: bed.doc, tableName: bed.tableName, devices: flaky, log: silentLog }));
+    const poller = pollerFor(bed, 'revoke-devices', createRevokeDevicesHandler({ ...stepPorts(bed, 'devices'), devices: flaky }));
     const parkedBefore = await queueDepth(bed.sqs, queue.dlqUrl);
     await sendBodies(bed.sqs, queue.url, events);
 

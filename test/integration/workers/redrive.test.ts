@@ -1,4 +1,3 @@
-import '../../fixtures/worker-env';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { redriveDlq } from '../../../infra/local/redrive';
 import { queueDepth, sendBodies, workerTestBed, type TestBed } from './harness';

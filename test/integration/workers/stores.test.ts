@@ -1,11 +1,9 @@
-import '../../fixtures/worker-env';
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { requestItem } from '../../../shared/adapters/dynamodb/items';
 import { keys } from '../../../shared/adapters/dynamodb/keys';
 import { DynamoDbProcessedEvents } from '../../../shared/adapters/dynamodb/processed-events';
 import { DynamoDbRequestProgressStore } from '../../../shared/adapters/dynamodb/request-progress-store';
-import { STEP_NAMES } from '../../../shared/domain/model';
 import type { EventClaim } from '../../../shared/workers/ports';
 import { deletionRequestFactory } from '../../fixtures/cascade-events';
 import { putItems, readRequest, workerTestBed, type TestBed } from './harness';
@@ -75,7 +73,7 @@ describe('table-backed markers and request progress', () => {
     // Act
     const results = await Promise.all(
       requests.flatMap((request) =>
-        STEP_NAMES.map(async (step) => progress.complete(request.requestId, step, await claimed(`race-${step}`, randomUUID(), request.requestId), at)),
+        Object.keys(requests[0]!.steps).map(async (step) => progress.complete(request.requestId, step, await claimed(`race-${step}`, randomUUID(), request.requestId), at)),
       ),
     );
 

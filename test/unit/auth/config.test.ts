@@ -1,7 +1,6 @@
 import { tokenVerifierConfigFromEnv } from '../../../shared/auth/config';
 
 describe('tokenVerifierConfigFromEnv', () => {
-  const saved = { ...process.env };
   const authEnv = {
     JWKS_URL: 'https://issuer.test.invalid/.well-known/jwks.json',
     JWT_ISSUER: 'https://issuer.test.invalid',
@@ -9,16 +8,9 @@ describe('tokenVerifierConfigFromEnv', () => {
     JWT_MAX_TOKEN_AGE_SECONDS: '3600',
   };
 
-  afterEach(() => {
-    process.env = { ...saved };
-  });
-
   it('reads the four auth variables', () => {
-    // Prepare
-    Object.assign(process.env, authEnv);
-
     // Act
-    const config = tokenVerifierConfigFromEnv();
+    const config = tokenVerifierConfigFromEnv(authEnv);
 
     // Assess
     expect(config).toEqual({
@@ -31,18 +23,14 @@ describe('tokenVerifierConfigFromEnv', () => {
 
   it.each(Object.keys(authEnv))('fails loudly when %s is unset', (name) => {
     // Prepare
-    Object.assign(process.env, authEnv);
-    delete process.env[name];
+    const env: Record<string, string | undefined> = { ...authEnv, [name]: undefined };
 
     // Act / Assess
-    expect(() => tokenVerifierConfigFromEnv()).toThrow(`${name} environment variable is not set`);
+    expect(() => tokenVerifierConfigFromEnv(env)).toThrow(`${name} environment variable is not set`);
   });
 
   it('fails loudly when the maximum token age is not a positive integer', () => {
-    // Prepare
-    Object.assign(process.env, authEnv, { JWT_MAX_TOKEN_AGE_SECONDS: '1h' });
-
     // Act / Assess
-    expect(() => tokenVerifierConfigFromEnv()).toThrow('JWT_MAX_TOKEN_AGE_SECONDS environment variable must be a positive integer');
+    expect(() => tokenVerifierConfigFromEnv({ ...authEnv, JWT_MAX_TOKEN_AGE_SECONDS: '1h' })).toThrow('JWT_MAX_TOKEN_AGE_SECONDS environment variable must be a positive integer');
   });
 });

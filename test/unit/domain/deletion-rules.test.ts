@@ -1,4 +1,4 @@
-import { blockersFor, customerDeletionRefusal, initialSteps, userDeletionRefusal, type CustomerState } from '../../../shared/domain/deletion-rules';
+import { blockersFor, customerDeletionRefusal, userDeletionRefusal, type CustomerState } from '../../../shared/domain/deletion-rules';
 import { actorFactory } from '../../fixtures/actors';
 
 function customerFactory(overrides: Partial<CustomerState> = {}): CustomerState {
@@ -72,13 +72,5 @@ describe('blockersFor', () => {
       { type: 'subCustomer', id: 'sub-b', detail: 'sub-customer is not deleted' },
     ]);
     expect(blockersFor({ activeSubscriptions: 0 }, [])).toEqual([]);
-  });
-});
-
-describe('initialSteps', () => {
-  it('starts the three cascade steps as PENDING with no attempts', () => {
-    const steps = initialSteps('2026-01-01T00:00:00.000Z');
-    expect(Object.keys(steps).sort()).toEqual(['devices', 'email', 'sessions']);
-    for (const step of Object.values(steps)) expect(step).toEqual({ status: 'PENDING', attempts: 0, updatedAt: '2026-01-01T00:00:00.000Z' });
   });
 });

@@ -100,24 +100,35 @@ describe('DeletionService.deleteCustomer', () => {
     expect(store.customerCommits).toHaveLength(1);
     const commit = store.customerCommits[0]!;
     expect(commit.expectedParentId).toBe('reseller-1');
-    expect(commit.request).toMatchObject({ requestId: receipt.requestId, status: 'IN_PROGRESS', mode: 'soft', subject: { type: 'customer', customerId: 'c-1' } });
-    expect(Object.values(commit.request.steps).map((s) => s.status)).toEqual(['PENDING', 'PENDING', 'PENDING']);
-    expect(commit.events.map((e) => e.queue)).toEqual(['revoke-devices', 'end-sessions', 'send-email']);
-    expect(new Set(commit.events.map((e) => e.event.eventId)).size).toBe(3);
-    expect(commit.events.every((e) => e.event.eventType === 'customer.deleted' && e.event.eventVersion === 1 && e.event.requestId === receipt.requestId)).toBe(true);
+    expect(commit.request).toMatchObject({
+      requestId: receipt.requestId,
+      type: 'customer.delete',
+      status: 'IN_PROGRESS',
+      mode: 'soft',
+      subject: { type: 'customer', customerId: 'c-1' },
+    });
+    // The domain states the fact; which steps and queues hear of it is the outbox writer's business.
+    expect(commit.fact).toEqual({
+      eventType: 'customer.deleted',
+      requestId: receipt.requestId,
+      occurredAt: '2026-11-22T10:00:00.000Z',
+      subject: { type: 'customer', customerId: 'c-1' },
+      actor: { sub: 'user-1', role: 'RESALE', accountId: 'reseller-1' },
+      mode: 'soft',
+      reason: null,
+    });
     expect(commit.audit).toMatchObject({ outcome: 'ALLOWED', action: 'customer.delete', requestId: receipt.requestId, actor: { sub: 'user-1', role: 'RESALE', accountId: 'reseller-1' } });
     expect(receipt.deletedAt).toBe('2026-11-22T10:00:00.000Z');
   });
 
-  it('reads the target first for ADMIN, and carries the address only in the email event', async () => {
+  it('reads the target first for ADMIN, and states the address it read with the fact', async () => {
     const store = new ScriptedStore();
     store.customers.set('c-1', activeCustomer({ parentId: 'anyone' }));
     await serviceWith(store).deleteCustomer('c-1', inputFactory({ actor: actorFactory({ role: 'ADMIN', accountId: 'platform' }) }));
     expect(store.reads).toEqual(['customer:c-1']);
     const commit = store.customerCommits[0]!;
     expect(commit.expectedParentId).toBe('anyone');
-    expect(commit.events.find((e) => e.queue === 'send-email')?.event.recipient).toEqual({ email: 'alice@example.com', name: 'Alice' });
-    expect(commit.events.filter((e) => e.event.recipient !== undefined)).toHaveLength(1);
+    expect(commit.fact.recipient).toEqual({ email: 'alice@example.com', name: 'Alice' });
   });
 
   it('refuses by claims before any read or write, and audits the denial', async () => {
@@ -213,15 +224,15 @@ describe('DeletionService.deleteCustomer', () => {
 describe('DeletionService.deleteUser', () => {
   const requestor = actorFactory({ accountId: 'reseller-1', scopes: ['users:delete'] });
 
-  it('commits a user deletion with the user address in the email event', async () => {
+  it('commits a user deletion stating the user address it read', async () => {
     const store = new ScriptedStore();
     store.customers.set('c-1', activeCustomer());
     store.users.set('c-1/u-1', { id: 'u-1', customerId: 'c-1', status: 'ACTIVE', name: 'Sam', email: 'sam@example.com' });
     const receipt = await serviceWith(store).deleteUser('c-1', 'u-1', inputFactory({ actor: requestor, mode: 'hard' }));
     const commit = store.userCommits[0]!;
     expect(commit).toMatchObject({ customerId: 'c-1', userId: 'u-1', request: { requestId: receipt.requestId, subject: { type: 'user', customerId: 'c-1', userId: 'u-1' } } });
-    expect(commit.events.every((e) => e.event.eventType === 'user.deleted')).toBe(true);
-    expect(commit.events.find((e) => e.queue === 'send-email')?.event.recipient).toEqual({ email: 'sam@example.com', name: 'Sam' });
+    expect(commit.request.type).toBe('user.delete');
+    expect(commit.fact).toMatchObject({ eventType: 'user.deleted', requestId: receipt.requestId, recipient: { email: 'sam@example.com', name: 'Sam' } });
   });
 
   it('is 404 USER for a user of another customer, and audits it', async () => {

@@ -50,6 +50,7 @@ describe('invokeWithTimeout', () => {
 
   it('returns the result and hands the handler a context with the remaining time', async () => {
     // Prepare
+    jest.useFakeTimers({ now: 1_700_000_000_000 });
     let seen: Context | undefined;
     const handler = async (event: { n: number }, context: Context) => {
       seen = context;
@@ -62,27 +63,27 @@ describe('invokeWithTimeout', () => {
     // Assess
     expect(result).toBe(42);
     expect(seen?.functionName).toBe('doubler');
-    expect(seen?.getRemainingTimeInMillis()).toBeGreaterThan(4000);
-    expect(seen?.getRemainingTimeInMillis()).toBeLessThanOrEqual(5000);
+    expect(seen?.getRemainingTimeInMillis()).toBe(5000);
   });
 
-  it('rejects with LambdaTimeoutError once the timeout passes', async () => {
-    // Prepare
-    let slowTimer: NodeJS.Timeout | undefined;
-    const slow = () => new Promise<string>((resolve) => (slowTimer = setTimeout(() => resolve('too late'), 2000)));
-    const started = Date.now();
+  it('rejects with LambdaTimeoutError once the timeout passes, not before', async () => {
+    // Prepare: a handler that would answer long after its 0.2 s timeout
+    jest.useFakeTimers();
+    const slow = () => new Promise<string>((resolve) => setTimeout(() => resolve('too late'), 2000));
+    let settled = false;
+    const act = failure(invokeWithTimeout(slow, {}, { name: 'slow-fn', timeoutSeconds: 0.2 })).finally(() => (settled = true));
 
     // Act
-    const error = await failure(invokeWithTimeout(slow, {}, { name: 'slow-fn', timeoutSeconds: 0.2 }));
-    clearTimeout(slowTimer);
+    await jest.advanceTimersByTimeAsync(199);
+    const settledBefore = settled;
+    await jest.advanceTimersByTimeAsync(1);
+    const error = await act;
 
     // Assess
-    const elapsed = Date.now() - started;
+    expect(settledBefore).toBe(false);
     expect(error).toBeInstanceOf(LambdaTimeoutError);
     expect((error as LambdaTimeoutError).message).toBe('Task timed out after 0.20 seconds (slow-fn)');
     expect((error as LambdaTimeoutError).functionName).toBe('slow-fn');
-    expect(elapsed).toBeGreaterThanOrEqual(180);
-    expect(elapsed).toBeLessThan(1500);
   });
 
   it('passes a handler error through unchanged, whether thrown or rejected', async () => {
@@ -109,7 +110,7 @@ describe('invokeWithTimeout', () => {
 
 describe('loadHandler', () => {
   it('loads the handler a module exports, by its path from the repository root', async () => {
-    const handler = await loadHandler<{ n: number }, unknown>('test/fixtures/local-echo-handler.ts');
+    const handler = await loadHandler<{ n: number }, unknown>({ name: 'echo', entry: 'test/fixtures/local-echo-handler.ts' }, {});
 
     const result = await invokeWithTimeout(handler, { n: 1 }, { name: 'echo', timeoutSeconds: 1 });
 
@@ -117,6 +118,6 @@ describe('loadHandler', () => {
   });
 
   it('refuses a module without a handler export', async () => {
-    await expect(loadHandler('test/fixtures/local-no-handler.ts')).rejects.toThrow('test/fixtures/local-no-handler.ts does not export a handler function');
+    await expect(loadHandler({ name: 'none', entry: 'test/fixtures/local-no-handler.ts' }, {})).rejects.toThrow('test/fixtures/local-no-handler.ts does not export a handler function');
   });
 });

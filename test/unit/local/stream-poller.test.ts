@@ -3,7 +3,7 @@ import { passesFilter } from '../../../infra/local/stream-poller';
 import { streamRecord } from './factories';
 
 describe('passesFilter (the catalog stream consumer filter, as Lambda applies it)', () => {
-  const filter = { eventNames: ['INSERT'] as const, partitionKeyPrefix: 'OUTBOX#' };
+  const filter = { eventNames: ['INSERT'] as const, partitionKeyPrefix: 'OUTBOX#' as const };
 
   it('lets through an INSERT under the partition key prefix', () => {
     expect(passesFilter(streamRecord({ eventName: 'INSERT', pk: 'OUTBOX#req-1' }), filter)).toBe(true);

@@ -1,5 +1,5 @@
 import type { OutgoingMail, MailSender } from '../../../shared/adapters/mail/mail-sender';
-import type { DeletionRequest, StepName } from '../../../shared/domain/model';
+import type { DeletionRequest } from '../../../shared/domain/model';
 import { applyStepOutcome, type StepOutcome } from '../../../shared/domain/request-progress';
 import type { ClaimResult, EventClaim, ProcessedEvents, ProgressWriteResult, RequestProgress } from '../../../shared/workers/ports';
 
@@ -49,16 +49,16 @@ export class InMemoryRequestProgress implements RequestProgress {
     return request;
   }
 
-  async complete(requestId: string, step: StepName, claim: EventClaim, at: string): Promise<ProgressWriteResult> {
+  async complete(requestId: string, step: string, claim: EventClaim, at: string): Promise<ProgressWriteResult> {
     if (!this.processed.complete(claim)) return 'claim-lost';
     return this.apply(requestId, step, { kind: 'succeeded' }, at);
   }
 
-  async recordFailure(requestId: string, step: StepName, failure: { error: string; exhausted: boolean }, at: string): Promise<ProgressWriteResult> {
+  async recordFailure(requestId: string, step: string, failure: { error: string; exhausted: boolean }, at: string): Promise<ProgressWriteResult> {
     return this.apply(requestId, step, { kind: 'failed', ...failure }, at);
   }
 
-  private apply(requestId: string, step: StepName, outcome: StepOutcome, at: string): ProgressWriteResult {
+  private apply(requestId: string, step: string, outcome: StepOutcome, at: string): ProgressWriteResult {
     const request = this.requests.get(requestId);
     if (!request) return 'no-request';
     const transition = applyStepOutcome(request, step, outcome, at);

@@ -1,60 +1,57 @@
-import '../../fixtures/worker-env';
+import { consumerOf, variablesOf } from '../../../infra/catalog';
+import type { Environment } from '../../../shared/config/env';
+import { endSessionsFromEnv } from '../../../shared/workers/steps/end-sessions';
+import { eraseLoginsFromEnv } from '../../../shared/workers/steps/erase-logins';
+import { revokeDevicesFromEnv } from '../../../shared/workers/steps/revoke-devices';
+import { sendEmailFromEnv } from '../../../shared/workers/steps/send-email';
 
-/** Cold start: each handler module reads its configuration once and fails loudly without it. */
-describe('worker handler modules', () => {
-  const saved = { ...process.env };
-
-  afterEach(() => {
-    process.env = { ...saved };
-  });
-
-  async function load(entry: string): Promise<Record<string, unknown>> {
-    let loaded: Record<string, unknown> = {};
-    await jest.isolateModulesAsync(async () => {
-      loaded = (await import(entry)) as Record<string, unknown>;
-    });
-    return loaded;
-  }
+/** Cold start: each step's factory reads its configuration once, from the environment it is given, and fails loudly without it. */
+describe('step consumer factories', () => {
+  const env: Environment = {
+    TABLE_NAME: 'worker-tests-unused-table',
+    MAIL_TRANSPORT: 'ses',
+    MAIL_SENDER: 'Customer Deletion <no-reply@customer-deletion.test>',
+    POWERTOOLS_SERVICE_NAME: 'customer-deletion-test',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  };
 
   it.each([
-    ['../../../functions/workers/revoke-devices', 'createRevokeDevicesHandler'],
-    ['../../../functions/workers/end-sessions', 'createEndSessionsHandler'],
-    ['../../../functions/workers/send-email', 'createSendEmailHandler'],
-  ])('%s exports a middy handler and a factory', async (entry, factory) => {
-    // Act
-    const loaded = await load(entry);
-
-    // Assess
-    expect(typeof loaded.handler).toBe('function');
-    expect(typeof (loaded.handler as { use?: unknown }).use).toBe('function');
-    expect(typeof loaded[factory]).toBe('function');
-  });
-
-  it('refuses to start without TABLE_NAME', async () => {
+    ['devices', revokeDevicesFromEnv],
+    ['sessions', endSessionsFromEnv],
+    ['email', sendEmailFromEnv],
+    ['erasure', eraseLoginsFromEnv],
+  ] as const)('%s builds a middy handler from exactly its declared variables', (step, fromEnv) => {
     // Prepare
-    delete process.env.TABLE_NAME;
-
-    // Act / Assess
-    await expect(load('../../../functions/workers/revoke-devices')).rejects.toThrow('TABLE_NAME environment variable is not set');
-  });
-
-  it('refuses a mail transport it does not know', async () => {
-    // Prepare
-    process.env.MAIL_TRANSPORT = 'smtp';
-
-    // Act / Assess
-    await expect(load('../../../functions/workers/send-email')).rejects.toThrow("MAIL_TRANSPORT must be 'ses' or 'sink', got 'smtp'");
-  });
-
-  it('needs MAIL_SINK_DIR only for the sink transport', async () => {
-    // Prepare
-    process.env.MAIL_TRANSPORT = 'ses';
-    delete process.env.MAIL_SINK_DIR;
+    const declared = Object.fromEntries(variablesOf(consumerOf(step)).map((name) => [name, env[name]]));
 
     // Act
-    const loaded = await load('../../../functions/workers/send-email');
+    const handler = fromEnv(declared);
 
     // Assess
-    expect(typeof loaded.handler).toBe('function');
+    expect(typeof handler).toBe('function');
+    expect(typeof (handler as { use?: unknown }).use).toBe('function');
+  });
+
+  it('refuses to start without TABLE_NAME', () => {
+    // Act / Assess
+    expect(() => revokeDevicesFromEnv({ ...env, TABLE_NAME: undefined })).toThrow('TABLE_NAME environment variable is not set');
+  });
+
+  it('refuses a mail transport it does not know', () => {
+    // Act / Assess
+    expect(() => sendEmailFromEnv({ ...env, MAIL_TRANSPORT: 'smtp' })).toThrow("MAIL_TRANSPORT must be 'ses' or 'sink:<directory>', got 'smtp'");
+  });
+
+  it('refuses a sink transport without a directory', () => {
+    // Act / Assess
+    expect(() => sendEmailFromEnv({ ...env, MAIL_TRANSPORT: 'sink:' })).toThrow("MAIL_TRANSPORT must be 'ses' or 'sink:<directory>'");
+  });
+
+  it('takes the sink transport with its directory', () => {
+    // Act
+    const handler = sendEmailFromEnv({ ...env, MAIL_TRANSPORT: 'sink:/tmp/customer-deletion-worker-tests-unused' });
+
+    // Assess
+    expect(typeof handler).toBe('function');
   });
 });

@@ -1,7 +1,8 @@
-import type { Step, StepName } from '../../../shared/domain/model';
+import type { Step } from '../../../shared/domain/model';
 import {
   applyStepOutcome,
   deriveRequestStatus,
+  pendingSteps,
   nextStep,
   type StepOutcome,
 } from '../../../shared/domain/request-progress';
@@ -86,7 +87,7 @@ describe('nextStep', () => {
 });
 
 describe('deriveRequestStatus', () => {
-  const steps = (devices: Step['status'], sessions: Step['status'], email: Step['status']): Record<StepName, Step> => ({
+  const steps = (devices: Step['status'], sessions: Step['status'], email: Step['status']): Record<string, Step> => ({
     devices: step(devices),
     sessions: step(sessions),
     email: step(email),
@@ -148,13 +149,38 @@ describe('applyStepOutcome', () => {
     expect(result.steps.devices).toEqual(current.steps.devices);
   });
 
-  it('fills in steps the stored request lacks', () => {
+  it('leaves a request alone when the step is not one of its own (another request type\'s step)', () => {
+    // Prepare: a user deletion has no erasure step
+    const current = request(step('SUCCESS', 1), step('SUCCESS', 1), step('PENDING'));
+
     // Act
-    const result = applyStepOutcome({ status: 'IN_PROGRESS', steps: {} }, 'sessions', succeeded, T2);
+    const result = applyStepOutcome(current, 'erasure', succeeded, T2);
 
     // Assess
-    expect(result.steps.devices).toEqual({ status: 'PENDING', attempts: 0, updatedAt: T2 });
-    expect(result.steps.sessions).toMatchObject({ status: 'SUCCESS', attempts: 1 });
-    expect(result.status).toBe('IN_PROGRESS');
+    expect(result).toMatchObject({ changed: false, status: 'IN_PROGRESS', updatedAt: T1 });
+    expect(result.steps).toEqual(current.steps);
+  });
+
+  it('waits for every step the request was created with, however many', () => {
+    // Prepare: a hard delete's four steps, three done
+    const steps = { ...request(step('SUCCESS', 1), step('SUCCESS', 1), step('SUCCESS', 1)).steps, erasure: step('PENDING') };
+
+    // Act
+    const before = deriveRequestStatus(steps);
+    const after = applyStepOutcome({ status: before, steps, updatedAt: T1 }, 'erasure', succeeded, T2);
+
+    // Assess
+    expect(before).toBe('IN_PROGRESS');
+    expect(after.status).toBe('SUCCESS');
+  });
+});
+
+describe('pendingSteps', () => {
+  it('starts each named step as PENDING with no attempts', () => {
+    // Act
+    const steps = pendingSteps(['identity', 'email'], T1);
+
+    // Assess
+    expect(steps).toEqual({ identity: { status: 'PENDING', attempts: 0, updatedAt: T1 }, email: { status: 'PENDING', attempts: 0, updatedAt: T1 } });
   });
 });

@@ -1,0 +1,3 @@
+import { eraseLoginsFromEnv } from '../../shared/workers/steps/erase-logins';
+
+export const handler = eraseLoginsFromEnv(process.env);

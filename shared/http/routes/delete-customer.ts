@@ -1,0 +1,31 @@
+import type { TokenVerifier } from '../../auth/token-verifier';
+import type { DeletionService } from '../../domain/deletion-service';
+import type { Environment } from '../../config/env';
+import { apiBaseFromEnv, deletionServiceOn } from '../api-wiring';
+import { jsonResponse } from '../error-mapping';
+import { deletionBody, deletionMode, header, idempotencyKey, pathId } from '../input';
+import { httpHandler } from '../middleware';
+
+/** `DELETE /customer/{customerId}` (API v1): authenticate, validate, delete, answer. */
+export function createDeleteCustomerHandler(deps: { verifier: TokenVerifier; service: DeletionService }) {
+  return httpHandler('v1', async (event) => {
+    const actor = await deps.verifier.verify(header(event, 'authorization'));
+    const customerId = pathId(event, 'customerId', 'INVALID_CUSTOMER_ID');
+    const mode = deletionMode(event);
+    const { reason, ticket } = deletionBody(event);
+    const receipt = await deps.service.deleteCustomer(customerId, {
+      actor,
+      mode,
+      reason,
+      ticket,
+      idempotencyKey: idempotencyKey(event),
+      correlationId: event.requestContext.requestId,
+    });
+    return jsonResponse(200, { success: true, message: 'Customer deleted successfully', deletedAt: receipt.deletedAt, requestId: receipt.requestId });
+  });
+}
+
+export function deleteCustomerFromEnv(env: Environment) {
+  const { verifier, table } = apiBaseFromEnv(env);
+  return createDeleteCustomerHandler({ verifier, service: deletionServiceOn(table) });
+}

@@ -1,0 +1,43 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { consumerOf, stepByName, type StepName } from '../../infra/catalog';
+import { DynamoDbProcessedEvents } from '../adapters/dynamodb/processed-events';
+import { DynamoDbRequestProgressStore } from '../adapters/dynamodb/request-progress-store';
+import type { TableRef } from '../adapters/dynamodb/client';
+import { createCascadeConsumer, type CascadeWork } from './cascade-consumer';
+import { sharedWorkerLog, type WorkerLog } from './log';
+import type { ProcessedEvents, RequestProgress } from './ports';
+
+/** The ports every step's consumer takes besides its own: its idempotency markers and its request step. */
+export interface StepConsumerPorts {
+  processed: ProcessedEvents;
+  progress: RequestProgress;
+  now?: () => Date;
+  log?: WorkerLog;
+}
+
+/**
+ * A step's consumer with its declared settings (its queue's maxReceiveCount, its batch size as the
+ * record concurrency) around the step's work.
+ */
+export function createStepConsumer(step: StepName, ports: StepConsumerPorts, work: CascadeWork): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  const consumer = consumerOf(step);
+  return createCascadeConsumer({
+    consumer: consumer.queue,
+    step,
+    maxReceiveCount: stepByName(step).queue.maxReceiveCount,
+    processed: ports.processed,
+    progress: ports.progress,
+    work,
+    log: ports.log ?? sharedWorkerLog,
+    concurrency: consumer.batchSize,
+    ...(ports.now ? { now: ports.now } : {}),
+  });
+}
+
+/** The table-backed markers (a claim lease a little longer than the consumer's timeout) and progress store. */
+export function tableStepPorts(table: TableRef, step: StepName): StepConsumerPorts {
+  return {
+    processed: new DynamoDbProcessedEvents(table.doc, table.tableName, { leaseSeconds: consumerOf(step).timeoutSeconds + 5 }),
+    progress: new DynamoDbRequestProgressStore(table.doc, table.tableName),
+  };
+}

@@ -1,0 +1,22 @@
+import { DynamoDbLoginEraser } from '../../adapters/dynamodb/cascade-store';
+import { tableFromEnv } from '../../adapters/dynamodb/client';
+import type { Environment } from '../../config/env';
+import type { LoginEraser } from '../ports';
+import { createStepConsumer, tableStepPorts, type StepConsumerPorts } from '../step-consumer';
+import { workerHandler } from '../worker-handler';
+
+/**
+ * Step `erasure`: the personal fields of every login of a hard-deleted customer that its deletion
+ * transaction had no room for. Its own step, so a failed erasure shows as such in the request.
+ */
+export function createEraseLoginsHandler(ports: StepConsumerPorts & { logins: LoginEraser }) {
+  return createStepConsumer('erasure', ports, async (event, context) => {
+    if (event.subject.type !== 'customer') return { erased: 0 };
+    return ports.logins.eraseRemaining(event.subject.customerId, context);
+  });
+}
+
+export function eraseLoginsFromEnv(env: Environment) {
+  const table = tableFromEnv(env);
+  return workerHandler(createEraseLoginsHandler({ ...tableStepPorts(table, 'erasure'), logins: new DynamoDbLoginEraser(table.doc, table.tableName) }));
+}

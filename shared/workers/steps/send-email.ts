@@ -1,0 +1,36 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { tableFromEnv } from '../../adapters/dynamodb/client';
+import { DynamoDbContactDirectory } from '../../adapters/dynamodb/contact-directory';
+import type { MailSender } from '../../adapters/mail/mail-sender';
+import { MailSinkSender } from '../../adapters/mail/mail-sink';
+import { SesMailSender } from '../../adapters/mail/ses-sender';
+import { requireEnv, type Environment } from '../../config/env';
+import { sendDeletionEmail } from '../deletion-email';
+import type { ContactDirectory } from '../ports';
+import { createStepConsumer, tableStepPorts, type StepConsumerPorts } from '../step-consumer';
+import { workerHandler } from '../worker-handler';
+
+/** Step `email`: a plain-text deletion notice to the subject's address (SES in AWS, the .eml sink locally). */
+export function createSendEmailHandler(ports: StepConsumerPorts & { mail: MailSender; contacts: ContactDirectory; sender: string }) {
+  return createStepConsumer('email', ports, (event) => sendDeletionEmail(event, ports.contacts, ports.mail, ports.sender));
+}
+
+/** MAIL_TRANSPORT selects the mail adapter: `ses` in AWS, `sink:<directory>` (an .eml file per message) in the local stack. */
+export function createMailSender(transport: string): MailSender {
+  if (transport === 'ses') return new SesMailSender(new SESv2Client({}));
+  if (transport.startsWith('sink:') && transport.length > 'sink:'.length) return new MailSinkSender(transport.slice('sink:'.length));
+  throw new Error(`MAIL_TRANSPORT must be 'ses' or 'sink:<directory>', got '${transport.slice(0, 40)}'`);
+}
+
+export function sendEmailFromEnv(env: Environment) {
+  const table = tableFromEnv(env);
+  return workerHandler(
+    createSendEmailHandler({
+      ...tableStepPorts(table, 'email'),
+      mail: createMailSender(requireEnv(env, 'MAIL_TRANSPORT')),
+      // The From address: an SES-verified identity in AWS.
+      sender: requireEnv(env, 'MAIL_SENDER'),
+      contacts: new DynamoDbContactDirectory(table.doc, table.tableName),
+    }),
+  );
+}
