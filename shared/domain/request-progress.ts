@@ -4,7 +4,7 @@ import { safeErrorText } from './safe-error';
 /**
  * The state rules of a deletion request's cascade steps. Pure: the DynamoDB adapter reads the
  * request, asks these functions for the next state and writes it back with a conditional update,
- * so every writer (three consumers, duplicates, redriven messages) goes through the same rules.
+ * so every writer (each step's consumer, duplicates, redriven messages) goes through the same rules.
  *
  *   PENDING ──failed attempt──> PENDING   (attempts + 1, lastError)
  *   PENDING ──exhausted──────> FAILED     (the attempt whose message goes to the DLQ, or a permanent error)

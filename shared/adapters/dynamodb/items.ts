@@ -56,8 +56,9 @@ export function sessionItem(session: { id: string; customerId: string; userId?: 
 
 /**
  * The deletion request item. `ownerAccountId` is the requesting account: the only one (with
- * ADMIN) that may read the request back. Steps live in one map attribute so a worker updates its
- * own step with a single conditional UpdateItem (`steps.<name>`).
+ * ADMIN) that may read the request back. Its steps live in one map attribute, written whole under
+ * the optimistic `progressVersion` (see request-progress-store.ts), so the request status derived
+ * from them is always consistent with them.
  */
 export function requestItem(request: DeletionRequest): Record<string, unknown> {
   return {

@@ -20,7 +20,7 @@ const VERSION = 'progressVersion';
 /**
  * Applies the pure step rules (shared/domain/request-progress.ts) to the request item with
  * optimistic concurrency: read the request, compute the next steps and request status, write them
- * back on condition that `progressVersion` has not moved; on a conflict, read again. Three
+ * back on condition that `progressVersion` has not moved; on a conflict, read again. Several
  * consumers finishing at the same moment therefore never lose each other's step, and the derived
  * request status always matches the steps it was derived from.
  */
