@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import type { ApiFunctionSpec } from '../catalog';
 import { buildHttpApiEvent, matchRoute, type RouteTemplate } from './http-api-event';
 import { invokeWithTimeout, type AsyncHandler } from './lambda-runtime';
-import { PortInUseError } from './ports';
+import { listenOn } from './ports';
 
 export type ApiHandler = AsyncHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
 
@@ -117,14 +117,5 @@ export function createApiGateway(routes: readonly LocalRoute[], staticRoutes: re
 }
 
 export async function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, 'HTTP API') : error);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  const address = server.address();
-  return typeof address === 'object' && address ? address.port : port;
+  return listenOn(server, port, 'HTTP API', host);
 }

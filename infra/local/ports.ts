@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 
 /** Thrown when a port the user asked for is taken: the CLI prints its message as one line. */
 export class PortInUseError extends Error {
@@ -8,7 +8,30 @@ export class PortInUseError extends Error {
   }
 }
 
-/** Asks the OS for a free loopback port (for the emulators behind the HTTP port). */
+/**
+ * Listens on `host:port` and returns the port actually bound. Port 0 lets the OS pick a free one
+ * at bind time, which cannot race (never probe a port, release it, then bind it again). A taken
+ * port is a PortInUseError naming `what`.
+ */
+export async function listenOn(server: Server, port: number, what: string, host = '127.0.0.1'): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, what) : error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (typeof address !== 'object' || !address) throw new Error(`${what} is not listening on a TCP port`);
+  return address.port;
+}
+
+/**
+ * Probes a free loopback port and releases it: racy (anything may take the port before the caller
+ * binds it). Nothing in infra/local or test/ uses it any more; it stays only until bench/run.ts
+ * listens on port 0 with listenOn instead, then it should go.
+ */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -19,13 +42,4 @@ export async function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
-}
-
-export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${what} did not become ready within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

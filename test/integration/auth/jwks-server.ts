@@ -12,6 +12,8 @@ export interface JwksServer {
   url: string;
   /** Requests received so far. */
   readonly requests: number;
+  /** Resolves once `count` requests have arrived. */
+  received(count: number): Promise<void>;
   behave(behaviour: JwksBehaviour): void;
   close(): Promise<void>;
 }
@@ -20,8 +22,13 @@ export interface JwksServer {
 export async function startJwksServer(initial: JwksBehaviour): Promise<JwksServer> {
   let behaviour = initial;
   let requests = 0;
+  const waiting: { count: number; resolve: () => void }[] = [];
   const server = createServer((_req: IncomingMessage, res: ServerResponse) => {
     requests += 1;
+    for (const waiter of waiting.filter((w) => w.count <= requests)) {
+      waiting.splice(waiting.indexOf(waiter), 1);
+      waiter.resolve();
+    }
     switch (behaviour.kind) {
       case 'serve':
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(behaviour.body));
@@ -46,6 +53,7 @@ export async function startJwksServer(initial: JwksBehaviour): Promise<JwksServe
     get requests() {
       return requests;
     },
+    received: (count) => (requests >= count ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ count, resolve }))),
     behave(next) {
       behaviour = next;
     },
@@ -56,3 +64,4 @@ export async function startJwksServer(initial: JwksBehaviour): Promise<JwksServe
       }),
   };
 }
+

@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { compactVerify, createLocalJWKSet, decodeJwt } from 'jose';
-import { freePort } from '../../../infra/local/ports';
 import { jwksFor, loadOrCreateSigningKey } from '../../../infra/local/token-issuer';
 import { httpRequest } from './http-client';
 import { descendants, isAlive, ownLines, processes, runCli, within, type RunningCli } from './processes';
@@ -11,7 +10,8 @@ import { descendants, isAlive, ownLines, processes, runCli, within, type Running
  */
 
 const BOOT_TIMEOUT_MS = 40_000;
-const EXIT_TIMEOUT_MS = 6_000;
+/** How long a stop may take before the test gives up on it: a hang guard, not a speed check (the CLI itself abandons a stop after 5 s). */
+const EXIT_TIMEOUT_MS = 20_000;
 
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
@@ -23,7 +23,8 @@ describe('the local stack CLI (npm start)', () => {
   });
 
   async function boot(): Promise<{ cli: RunningCli; url: string; token: string; java: { pid: number; port: string } }> {
-    const cli = runCli('infra/local/start.ts', ['--port', String(await freePort())]);
+    // Port 0: the stack binds whatever port the OS gives it and prints its URL.
+    const cli = runCli('infra/local/start.ts', ['--port', '0']);
     started.push(cli);
     const [, url] = await cli.waitForOutput(/running at (http:\/\/127\.0\.0\.1:\d+)/, BOOT_TIMEOUT_MS);
     const [, token] = await cli.waitForOutput(/-H "Authorization: Bearer ([A-Za-z0-9_.-]+)"/, 1000);
@@ -55,18 +56,16 @@ describe('the local stack CLI (npm start)', () => {
       expect(JSON.parse(response.text)).toMatchObject({ success: true, message: 'Customer deleted successfully' });
 
       // Act 2: Ctrl-C, which the terminal sends to the whole foreground process group
-      const signalled = Date.now();
       process.kill(-cli.pid, 'SIGINT');
-      const exit = await within(cli.exited, EXIT_TIMEOUT_MS, 'stopping after Ctrl-C');
+      await within(cli.exited, EXIT_TIMEOUT_MS, 'stopping after Ctrl-C');
 
       // Assess 2
-      expect(exit.at - signalled).toBeLessThan(EXIT_TIMEOUT_MS);
       expect(cli.stdout()).toContain('SIGINT: stopping');
       expect(isAlive(java.pid)).toBe(false);
       expect(javaOnPort(java.port)).toEqual([]);
       expect(processes().filter((p) => p.pgrp === cli.pid)).toEqual([]);
     },
-    BOOT_TIMEOUT_MS + 20_000,
+    BOOT_TIMEOUT_MS + EXIT_TIMEOUT_MS + 10_000,
   );
 
   describe('with its port taken', () => {
@@ -74,9 +73,10 @@ describe('the local stack CLI (npm start)', () => {
     let port: number;
 
     beforeAll(async () => {
-      port = await freePort();
+      // A port we hold ourselves (bound on port 0, so no other process can have it).
       blocker = createServer();
-      await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+      ({ port } = blocker.address() as AddressInfo);
     });
 
     afterAll(async () => {

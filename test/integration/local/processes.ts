@@ -60,7 +60,7 @@ export interface RunningCli {
   stdout(): string;
   stderr(): string;
   /** Resolves with the exit code (or signal) once the process ends. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   waitForOutput(pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray>;
   /** Kills the whole process group: a safety net so no test leaves processes behind. */
   killGroup(): void;
@@ -82,8 +82,8 @@ export function runCli(script: string, args: readonly string[]): RunningCli {
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
-    child.once('close', (code, signal) => resolve({ code, signal, at: Date.now() })),
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal })),
   );
   let done = false;
   void exited.then(() => (done = true));

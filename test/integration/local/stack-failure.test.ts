@@ -1,13 +1,21 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listenOn } from '../../../infra/local/ports';
 import { startLocalStack } from '../../../infra/local/stack';
 import { spyLog } from '../../unit/local/factories';
-import { eventually } from '../support/emulators';
 
 /** A stack that fails half-way through starting must stop what it had started (its own file: it may touch process.env). */
 
-const openServers = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
+// Every server the local stack binds (the HTTP API, the SQS emulator) goes through listenOn:
+// watching it gives this test the stack's own servers, whatever else this jest worker runs.
+jest.mock('../../../infra/local/ports', () => {
+  const actual = jest.requireActual<typeof import('../../../infra/local/ports')>('../../../infra/local/ports');
+  return { ...actual, listenOn: jest.fn(actual.listenOn) };
+});
+
+const bound = () => jest.mocked(listenOn).mock.calls.map(([server, , what]): { server: Server; what: string } => ({ server, what }));
 
 describe('startLocalStack failing to start', () => {
   let dir: string;
@@ -24,15 +32,13 @@ describe('startLocalStack failing to start', () => {
     // Prepare: DynamoDB Local cannot persist into a path that is a file; the SQS emulator starts fine
     const notADirectory = join(dir, 'a-file');
     writeFileSync(notADirectory, '');
-    const before = openServers();
 
     // Act
     const attempt = startLocalStack({ port: 0, seed: null, persistDir: join(notADirectory, 'db'), mailDir: dir, log: spyLog() });
 
     // Assess
     await expect(attempt).rejects.toThrow(/ENOTDIR|EEXIST|not a directory/);
-    // A closed server leaves the handle list on a later tick; a leaked one never does. At most
-    // `before`, not exactly: the jest worker is shared, and an earlier file's server may close meanwhile.
-    await expect(eventually(async () => openServers() <= before, 3000, 'the servers to close')).resolves.toBe(true);
+    expect(bound().map(({ what }) => what).sort()).toEqual(['HTTP API', 'SQS emulator']);
+    for (const { server, what } of bound()) expect({ what, listening: server.listening }).toEqual({ what, listening: false });
   });
 });

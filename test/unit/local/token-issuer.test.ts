@@ -62,9 +62,9 @@ describe('local token issuer', () => {
 
   it('mints an already-expired token for a negative ttl, issued before it expired', async () => {
     const key = await loadOrCreateSigningKey(join(dir, 'signing-key.json'));
-    const now = Math.floor(Date.now() / 1000);
 
     const payload = decodeJwt(await mintToken(key, { sub: 's', accountId: 'a', ttlSeconds: -60 }));
+    const now = Math.floor(Date.now() / 1000); // after minting: however long that took, exp is already past
 
     expect(payload.exp).toBeLessThan(now);
     expect(payload.iat).toBeLessThan(payload.exp!);
