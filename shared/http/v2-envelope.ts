@@ -22,6 +22,7 @@ export function requestView(request: StoredRequest) {
   );
   return {
     requestId: request.requestId,
+    type: request.type,
     status: request.status,
     createdAt: request.createdAt,
     updatedAt: request.updatedAt,

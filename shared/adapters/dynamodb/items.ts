@@ -32,26 +32,23 @@ export function userItem(user: Omit<User, 'status'> & { status?: User['status'] 
   return { ...keys.user(user.customerId, user.id), entityType: 'user', id: user.id, customerId: user.customerId, name: user.name, email: user.email, status: user.status ?? 'ACTIVE' };
 }
 
-export function deviceItem(device: { id: string; customerId: string; userId?: string | null }): Record<string, unknown> {
-  return {
-    ...keys.device(device.customerId, device.id),
-    entityType: 'device',
-    id: device.id,
-    customerId: device.customerId,
-    ...(device.userId ? { userId: device.userId } : {}),
-    status: 'ACTIVE',
-  };
+/** A device or a VPN session: owned by a customer, optionally by one of its users; ACTIVE when seeded. */
+export interface OwnedItem {
+  id: string;
+  customerId: string;
+  userId?: string | null;
 }
 
-export function sessionItem(session: { id: string; customerId: string; userId?: string | null }): Record<string, unknown> {
-  return {
-    ...keys.session(session.customerId, session.id),
-    entityType: 'session',
-    id: session.id,
-    customerId: session.customerId,
-    ...(session.userId ? { userId: session.userId } : {}),
-    status: 'ACTIVE',
-  };
+function activeOwnedItem(entityType: 'device' | 'session', key: { pk: string; sk: string }, item: OwnedItem): Record<string, unknown> {
+  return { ...key, entityType, id: item.id, customerId: item.customerId, ...(item.userId ? { userId: item.userId } : {}), status: 'ACTIVE' };
+}
+
+export function deviceItem(device: OwnedItem): Record<string, unknown> {
+  return activeOwnedItem('device', keys.device(device.customerId, device.id), device);
+}
+
+export function sessionItem(session: OwnedItem): Record<string, unknown> {
+  return activeOwnedItem('session', keys.session(session.customerId, session.id), session);
 }
 
 /**

@@ -144,6 +144,7 @@ describe('GET /api/v2/requests/{requestId}', () => {
     const [view] = mine.json.content as Record<string, unknown>[];
     expect(view).toMatchObject({
       requestId,
+      type: 'user.delete',
       status: 'IN_PROGRESS',
       subject: { type: 'user', customerId: 'child', userId: 'u-child-idem' },
       steps: {
@@ -152,6 +153,8 @@ describe('GET /api/v2/requests/{requestId}', () => {
         email: { status: 'PENDING', attempts: 0, lastError: null },
       },
     });
+    // A user deletion runs exactly the steps that declare they join it: no erasure (its transaction erases the user).
+    expect(Object.keys(view?.steps as object).sort()).toEqual(['devices', 'email', 'sessions']);
     expect(view).toHaveProperty('createdAt');
     expect(view).toHaveProperty('updatedAt');
 
