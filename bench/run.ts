@@ -8,7 +8,7 @@ import { SERVICE_NAME, stages } from '../infra/config/stages';
 import { REPO_ROOT } from '../infra/constructs/node-function';
 import { startEmulators } from '../infra/local/emulators';
 import { LOCAL_AUDIENCE, LOCAL_CREDENTIALS, LOCAL_ISSUER, localDir } from '../infra/local/local-config';
-import { freePort } from '../infra/local/ports';
+import { listenOn } from '../infra/local/ports';
 import { jwksFor, loadOrCreateSigningKey } from '../infra/local/token-issuer';
 import { buildBundles, measureColdInit } from './cold-init';
 import { passes, printTable, type Figure } from './report';
@@ -84,8 +84,7 @@ async function serveJwks(jwks: unknown): Promise<{ url: string; server: Server }
     }
     response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=600' }).end(body);
   });
-  const port = await freePort();
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  const port = await listenOn(server, 0, 'bench JWKS');
   return { url: `http://127.0.0.1:${port}/.well-known/jwks.json`, server };
 }
 

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
 
 /** Thrown when a port the user asked for is taken: the CLI prints its message as one line. */
 export class PortInUseError extends Error {
@@ -25,21 +25,4 @@ export async function listenOn(server: Server, port: number, what: string, host 
   const address = server.address();
   if (typeof address !== 'object' || !address) throw new Error(`${what} is not listening on a TCP port`);
   return address.port;
-}
-
-/**
- * Probes a free loopback port and releases it: racy (anything may take the port before the caller
- * binds it). Nothing in infra/local or test/ uses it any more; it stays only until bench/run.ts
- * listens on port 0 with listenOn instead, then it should go.
- */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

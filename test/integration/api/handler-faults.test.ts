@@ -6,6 +6,7 @@ import { DynamoDeletionStore } from '../../../shared/adapters/dynamodb/deletion-
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/client';
 import { createTokenVerifier } from '../../../shared/auth/token-verifier';
 import { DeletionService } from '../../../shared/domain/deletion-service';
+import { createDeleteCustomerHandler } from '../../../shared/http/routes/delete-customer';
 import { systemClock, uuidIds } from '../../../shared/domain/system';
 import { apiEventFactory } from '../../fixtures/api-events';
 import { actorFactory } from '../../fixtures/actors';
@@ -14,27 +15,13 @@ import { NOTHING_LISTENS, startResettingServer } from '../support/network';
 
 /** Faults never leak: a dependency that is down is a 503, anything unexpected a generic 500. */
 
-type Factory = typeof import('../../../functions/api/delete-customer').createDeleteCustomerHandler;
-let createDeleteCustomerHandler: Factory;
-
-beforeAll(async () => {
-  // The module builds its production wiring at load, from its environment, as in Lambda.
-  Object.assign(process.env, {
-    TABLE_NAME: 'unused',
-    JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
-    JWT_ISSUER: LOCAL_ISSUER,
-    JWT_AUDIENCE: LOCAL_AUDIENCE,
-    JWT_MAX_TOKEN_AGE_SECONDS: '3600',
-  });
-  ({ createDeleteCustomerHandler } = await import('../../../functions/api/delete-customer'));
-});
 
 const event = (token: string) =>
   apiEventFactory({ routePath: '/customer/{customerId}', path: '/customer/c-1', pathParameters: { customerId: 'c-1' }, headers: { authorization: `Bearer ${token}` } });
 
 const trustingVerifier = { verify: async () => actorFactory({ accountId: 'reseller-1' }) };
 
-async function invoke(handler: ReturnType<Factory>, token: string) {
+async function invoke(handler: ReturnType<typeof createDeleteCustomerHandler>, token: string) {
   return (await handler(event(token), createLambdaContext('delete-customer', 10))) as APIGatewayProxyStructuredResultV2;
 }
 
