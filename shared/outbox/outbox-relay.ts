@@ -2,7 +2,6 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { queueIds, type QueueId } from '../../infra/catalog';
-import type { QueuePublisher } from '../adapters/sqs/queue-publisher';
 import { errorName } from '../domain/safe-error';
 import { logger } from '../observability/logger';
 
@@ -24,6 +23,11 @@ export interface OutboxEntry {
 }
 
 const QUEUE_IDS = new Set<string>(queueIds);
+
+/** Publishes one message to a step's queue by its id (SQS in AWS and locally). */
+export interface QueuePublisher {
+  publish(queue: QueueId, body: string, attributes: { eventType: string; eventId: string }): Promise<void>;
+}
 
 /** The outbox items in the table: a published entry is removed. */
 export interface OutboxStore {

@@ -1,8 +1,7 @@
 import { MissingRecipientError } from '../domain/cascade-errors';
 import { renderDeletionNotice } from '../domain/deletion-notice';
 import type { CascadeEvent } from '../events/cascade-event';
-import type { MailSender, OutgoingMail } from '../adapters/mail/mail-sender';
-import type { ContactDirectory } from './ports';
+import type { ContactDirectory, MailSender, OutgoingMail } from './ports';
 
 /**
  * The notice for one event. The recipient is the subject's own address as the event carries it

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MailSender, OutgoingMail } from './mail-sender';
+import type { MailSender, OutgoingMail } from '../../workers/ports';
 
 /** RFC 2047 encoded-word for a header value that is not plain ASCII. */
 function encodeHeader(value: string): string {

@@ -1,7 +1,7 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { MailDeliveryError } from '../../domain/cascade-errors';
 import { errorName } from '../../domain/safe-error';
-import type { MailSender, OutgoingMail } from './mail-sender';
+import type { MailSender, OutgoingMail } from '../../workers/ports';
 
 /** SES answers that retrying the same message cannot fix (only a configuration change or a redrive can). */
 const PERMANENT = new Set(['MessageRejected', 'MailFromDomainNotVerifiedException', 'BadRequestException', 'NotFoundException', 'AccountSuspendedException']);

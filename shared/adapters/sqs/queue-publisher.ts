@@ -1,10 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueId } from '../../../infra/catalog';
-
-/** Publishes one message to a consumer queue by its catalog id. */
-export interface QueuePublisher {
-  publish(queue: QueueId, body: string, attributes: { eventType: string; eventId: string }): Promise<void>;
-}
+import type { QueuePublisher } from '../../outbox/outbox-relay';
 
 export class SqsQueuePublisher implements QueuePublisher {
   constructor(private readonly sqs: SQSClient, private readonly queueUrls: Readonly<Record<QueueId, string>>) {}

@@ -1,12 +1,11 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { tableFromEnv } from '../../adapters/dynamodb/client';
 import { DynamoDbContactDirectory } from '../../adapters/dynamodb/contact-directory';
-import type { MailSender } from '../../adapters/mail/mail-sender';
 import { MailSinkSender } from '../../adapters/mail/mail-sink';
 import { SesMailSender } from '../../adapters/mail/ses-sender';
 import { requireEnv, type Environment } from '../../config/env';
 import { sendDeletionEmail } from '../deletion-email';
-import type { ContactDirectory } from '../ports';
+import type { ContactDirectory, MailSender } from '../ports';
 import { createStepConsumer, tableStepPorts, type StepConsumerPorts } from '../step-consumer';
 import { workerHandler } from '../worker-handler';
 

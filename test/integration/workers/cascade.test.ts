@@ -10,7 +10,7 @@ import { createRevokeDevicesHandler } from '../../../shared/workers/steps/revoke
 import { createSendEmailHandler } from '../../../shared/workers/steps/send-email';
 import { customerItem, deviceItem, requestItem, sessionItem, userItem } from '../../../shared/adapters/dynamodb/items';
 import { keys } from '../../../shared/adapters/dynamodb/keys';
-import type { MailSender, OutgoingMail } from '../../../shared/adapters/mail/mail-sender';
+import type { MailSender, OutgoingMail } from '../../../shared/workers/ports';
 import { MailSinkSender } from '../../../shared/adapters/mail/mail-sink';
 import type { CascadeEvent } from '../../../shared/events/cascade-event';
 import { cascadeEventFactory, emailEventFactory, requestForEvent } from '../../fixtures/cascade-events';

@@ -6,7 +6,7 @@ import type { Message } from '@aws-sdk/client-sqs';
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import type { SQSRecord } from 'aws-lambda';
 import type { IncomingHttpRequest } from '../../../infra/local/http-api-event';
-import type { OutgoingMail } from '../../../shared/adapters/mail/mail-sender';
+import type { OutgoingMail } from '../../../shared/workers/ports';
 
 /** Factories for the local stack's tests: every value here is fake. */
 

@@ -1,4 +1,4 @@
-import type { OutgoingMail, MailSender } from '../../../shared/adapters/mail/mail-sender';
+import type { OutgoingMail, MailSender } from '../../../shared/workers/ports';
 import type { DeletionRequest } from '../../../shared/domain/model';
 import { applyStepOutcome, type StepOutcome } from '../../../shared/domain/request-progress';
 import type { ClaimResult, EventClaim, ProcessedEvents, ProgressWriteResult, RequestProgress } from '../../../shared/workers/ports';

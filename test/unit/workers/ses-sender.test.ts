@@ -1,5 +1,5 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import type { OutgoingMail } from '../../../shared/adapters/mail/mail-sender';
+import type { OutgoingMail } from '../../../shared/workers/ports';
 import { SesMailSender } from '../../../shared/adapters/mail/ses-sender';
 import { MailDeliveryError } from '../../../shared/domain/cascade-errors';
 
