@@ -25,13 +25,15 @@ export interface SubjectItemTransition {
  * is conditional on `status = from`, so a retry or a duplicate never touches an item twice and a
  * run cut short (timeout) resumes where it stopped. Updates run a few at a time per page.
  */
+/** Updates of one page in flight at once: enough to hide latency, few enough not to throttle a partition. */
+const UPDATES_IN_FLIGHT = 10;
+
 export async function transitionSubjectItems(
   doc: DynamoDBDocumentClient,
   tableName: string,
   subject: Subject,
   transition: SubjectItemTransition,
   context: WorkContext,
-  options: { concurrency?: number } = {},
 ): Promise<{ changed: number; skipped: number }> {
   const userFilter = subject.type === 'user';
   let changed = 0;
@@ -58,7 +60,7 @@ export async function transitionSubjectItems(
     const removed = transition.removeAttributes ?? [];
     const removeNames = Object.fromEntries(removed.map((name, i) => [`#remove${i}`, name]));
     const removeClause = removed.length > 0 ? ` REMOVE ${Object.keys(removeNames).join(', ')}` : '';
-    const results = await mapWithConcurrency(page.Items ?? [], options.concurrency ?? 10, async (item) => {
+    const results = await mapWithConcurrency(page.Items ?? [], UPDATES_IN_FLIGHT, async (item) => {
       try {
         await doc.send(
           new UpdateCommand({

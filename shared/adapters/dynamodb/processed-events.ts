@@ -22,11 +22,11 @@ export class DynamoDbProcessedEvents implements ProcessedEvents {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly options: { leaseSeconds: number; newToken?: () => string },
+    private readonly options: { leaseSeconds: number },
   ) {}
 
   async claim(consumer: string, eventId: string, details: { requestId: string; now: Date }): Promise<ClaimResult> {
-    const token = (this.options.newToken ?? randomUUID)();
+    const token = randomUUID();
     const nowMs = details.now.getTime();
     try {
       await this.doc.send(

@@ -28,7 +28,6 @@ export class DynamoDbRequestProgressStore implements RequestProgress {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly options: { maxConflictRetries?: number } = {},
   ) {}
 
   async complete(requestId: string, step: string, claim: EventClaim, at: string): Promise<ProgressWriteResult> {
@@ -81,9 +80,8 @@ export class DynamoDbRequestProgressStore implements RequestProgress {
     throw new ProgressConflictError(requestId);
   }
 
-  private get maxAttempts(): number {
-    return this.options.maxConflictRetries ?? 8;
-  }
+  /** Concurrent step writers are few (one per step), so a handful of re-reads always settles. */
+  private readonly maxAttempts = 8;
 
   private async read(requestId: string): Promise<StoredProgress | undefined> {
     const result = await this.doc.send(
