@@ -85,6 +85,8 @@ export interface StepDeclaration {
   joins: readonly StepMembership[];
   /** Its event carries the subject's address, captured before the deleting transaction erases it. */
   carriesRecipient?: boolean;
+  /** Its success is part of ending the subject's access: the request's `accessRevokedAt` waits for it. */
+  cutsAccess?: boolean;
   queue: QueueSettings;
   consumer: ConsumerSettings;
 }
@@ -103,6 +105,7 @@ export const steps = [
   {
     name: 'devices',
     joins: DELETIONS,
+    cutsAccess: true,
     queue: standardQueue,
     consumer: {
       ...standardConsumer,
@@ -114,6 +117,7 @@ export const steps = [
   {
     name: 'sessions',
     joins: DELETIONS,
+    cutsAccess: true,
     queue: standardQueue,
     consumer: {
       ...standardConsumer,

@@ -70,6 +70,10 @@ export interface DeletionRequest {
   status: RequestStatus;
   /** The request's own steps, by name: fixed when it is created; it is SUCCESS when all of them are. */
   steps: Record<string, Step>;
+  /** Which of its steps end the subject's access (logins, devices, sessions): fixed when it is created. */
+  accessSteps?: readonly string[];
+  /** When the last of the access steps succeeded: from then on the subject can no longer get in. */
+  accessRevokedAt?: string;
   createdAt: string;
   updatedAt: string;
 }

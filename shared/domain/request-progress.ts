@@ -25,6 +25,7 @@ export type StepOutcome =
 export interface RequestProgressState {
   status: RequestStatus;
   steps: Record<string, Step>;
+  accessSteps?: readonly string[];
   updatedAt?: string;
 }
 
@@ -32,6 +33,8 @@ export interface ProgressTransition {
   changed: boolean;
   status: RequestStatus;
   steps: Record<string, Step>;
+  /** Set once every access step has succeeded. */
+  accessRevokedAt?: string;
   updatedAt: string;
 }
 
@@ -63,6 +66,22 @@ export function deriveRequestStatus(steps: Record<string, Step>): RequestStatus 
   return 'IN_PROGRESS';
 }
 
+/**
+ * When access ended: the time the last of the access steps succeeded, once all of them have (a
+ * step's `updatedAt` is the time of its successful attempt and never moves after SUCCESS).
+ * Undefined while any is not SUCCESS, or for a request with no access steps.
+ */
+export function accessRevokedAt(steps: Record<string, Step>, accessSteps: readonly string[] | undefined): string | undefined {
+  if (!accessSteps || accessSteps.length === 0) return undefined;
+  const times: string[] = [];
+  for (const name of accessSteps) {
+    const step = steps[name];
+    if (step?.status !== 'SUCCESS') return undefined;
+    times.push(step.updatedAt);
+  }
+  return times.reduce(later);
+}
+
 /** A new request's steps, all waiting. */
 export function pendingSteps(names: readonly string[], at: string): Record<string, Step> {
   return Object.fromEntries(names.map((name) => [name, { status: 'PENDING', attempts: 0, updatedAt: at }]));
@@ -78,10 +97,12 @@ export function applyStepOutcome(request: RequestProgressState, stepName: string
   const { step, changed } = nextStep(current, outcome, at);
   if (!changed) return unchanged;
   const nextSteps = { ...steps, [stepName]: step };
+  const revokedAt = accessRevokedAt(nextSteps, request.accessSteps);
   return {
     changed: true,
     status: deriveRequestStatus(nextSteps),
     steps: nextSteps,
+    ...(revokedAt ? { accessRevokedAt: revokedAt } : {}),
     updatedAt: request.updatedAt ? later(request.updatedAt, at) : at,
   };
 }

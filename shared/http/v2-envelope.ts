@@ -28,6 +28,7 @@ export function requestView(request: StoredRequest) {
     updatedAt: request.updatedAt,
     subject: request.subject,
     mode: request.mode,
+    ...(request.accessRevokedAt ? { accessRevokedAt: request.accessRevokedAt } : {}),
     steps,
   };
 }

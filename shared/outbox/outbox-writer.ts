@@ -29,7 +29,11 @@ export function cascadeWriteFor(request: NewRequest, fact: DeletionFact, newId: 
   const joining = stepsFor(request.type, request.mode);
   const { recipient, ...shared } = fact;
   return {
-    request: { ...request, steps: pendingSteps(joining.map((step) => step.name), request.createdAt) },
+    request: {
+      ...request,
+      steps: pendingSteps(joining.map((step) => step.name), request.createdAt),
+      accessSteps: joining.filter((step) => step.cutsAccess).map((step) => step.name),
+    },
     outbox: joining.map((step) => ({
       queue: step.consumer.name as QueueId,
       event: { eventId: newId(), eventVersion: 1, ...shared, ...(step.carriesRecipient && recipient ? { recipient } : {}) },

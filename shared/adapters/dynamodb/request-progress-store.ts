@@ -10,6 +10,7 @@ import { completeClaimUpdate } from './processed-events';
 interface StoredProgress {
   status: RequestStatus;
   steps: Record<string, Step>;
+  accessSteps?: string[];
   updatedAt?: string;
   /** Optimistic lock over the steps map: every step write bumps it. Absent on a new request. */
   progressVersion?: number;
@@ -89,7 +90,7 @@ export class DynamoDbRequestProgressStore implements RequestProgress {
         TableName: this.tableName,
         Key: keys.request(requestId),
         ConsistentRead: true,
-        ProjectionExpression: '#status, #steps, updatedAt, #version',
+        ProjectionExpression: '#status, #steps, accessSteps, updatedAt, #version',
         ExpressionAttributeNames: { '#status': 'status', '#steps': 'steps', '#version': VERSION },
       }),
     );
@@ -98,6 +99,7 @@ export class DynamoDbRequestProgressStore implements RequestProgress {
     return {
       status: item.status ?? 'IN_PROGRESS',
       steps: item.steps ?? {},
+      ...(item.accessSteps !== undefined ? { accessSteps: item.accessSteps } : {}),
       ...(item.updatedAt !== undefined ? { updatedAt: item.updatedAt } : {}),
       ...(item.progressVersion !== undefined ? { progressVersion: item.progressVersion } : {}),
     };
@@ -108,11 +110,12 @@ export class DynamoDbRequestProgressStore implements RequestProgress {
     return {
       TableName: this.tableName,
       Key: keys.request(requestId),
-      UpdateExpression: 'SET #steps = :steps, #status = :status, updatedAt = :updatedAt, #version = :next',
+      UpdateExpression: `SET #steps = :steps, #status = :status, updatedAt = :updatedAt, #version = :next${transition.accessRevokedAt ? ', accessRevokedAt = :accessRevokedAt' : ''}`,
       ConditionExpression: current === undefined ? 'attribute_exists(pk) AND attribute_not_exists(#version)' : '#version = :current',
       ExpressionAttributeNames: { '#status': 'status', '#steps': 'steps', '#version': VERSION },
       ExpressionAttributeValues: {
         ':steps': transition.steps,
+        ...(transition.accessRevokedAt ? { ':accessRevokedAt': transition.accessRevokedAt } : {}),
         ':status': transition.status,
         ':updatedAt': transition.updatedAt,
         ':next': (current ?? 0) + 1,

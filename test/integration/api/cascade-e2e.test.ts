@@ -69,6 +69,9 @@ it('v2: a user deletion goes from IN_PROGRESS to SUCCESS, touching only that use
     return view?.status === 'SUCCESS' ? view : undefined;
   }, 20000, 'request SUCCESS');
   expect(done).toMatchObject({ steps: { devices: { status: 'SUCCESS' }, sessions: { status: 'SUCCESS' }, email: { status: 'SUCCESS' } } });
+  // Access ended when the last of the access steps succeeded (the email step does not count).
+  const view = done as unknown as { accessRevokedAt?: string; steps: Record<string, { updatedAt: string }> };
+  expect(view.accessRevokedAt).toBe([view.steps.devices!.updatedAt, view.steps.sessions!.updatedAt].sort().at(-1));
 
   const devices = await partition('acme', keys.prefixes.device);
   expect(devices['d-leave-1']).toMatchObject({ status: 'REVOKED', revokedAt: expect.any(String), revokedByRequestId: requestId });

@@ -53,6 +53,14 @@ describe('cascadeWriteFor', () => {
     expect(write.outbox.map((entry) => entry.queue)).toEqual(queues);
   });
 
+  it('names the steps that end access, for accessRevokedAt', () => {
+    // Act
+    const write = cascadeWriteFor(requestFactory({ mode: 'hard' }), factFactory({ mode: 'hard' }), sequentialIds());
+
+    // Assess
+    expect(write.request.accessSteps).toEqual(['devices', 'sessions']);
+  });
+
   it('gives each step its own event id, and the fact to every event', () => {
     // Act
     const write = cascadeWriteFor(requestFactory(), factFactory({ reason: 'asked' }), sequentialIds());

@@ -1,6 +1,7 @@
 import type { Step } from '../../../shared/domain/model';
 import {
   applyStepOutcome,
+  accessRevokedAt,
   deriveRequestStatus,
   pendingSteps,
   nextStep,
@@ -182,5 +183,43 @@ describe('pendingSteps', () => {
 
     // Assess
     expect(steps).toEqual({ identity: { status: 'PENDING', attempts: 0, updatedAt: T1 }, email: { status: 'PENDING', attempts: 0, updatedAt: T1 } });
+  });
+});
+
+describe('accessRevokedAt', () => {
+  const success = (at: string) => step('SUCCESS', 1, { updatedAt: at });
+
+  it('is the time the last access step succeeded, once all have', () => {
+    // Act / Assess
+    expect(accessRevokedAt({ devices: success(T2), sessions: success(T0), email: step('PENDING') }, ['devices', 'sessions'])).toBe(T2);
+  });
+
+  it.each([
+    ['an access step still pending', { devices: success(T1), sessions: step('PENDING') }],
+    ['an access step failed', { devices: success(T1), sessions: step('FAILED', 3) }],
+    ['an access step missing from the request', { devices: success(T1) }],
+  ])('is undefined with %s', (_label, steps) => {
+    // Act / Assess
+    expect(accessRevokedAt(steps, ['devices', 'sessions'])).toBeUndefined();
+  });
+
+  it('is undefined for a request that has no access steps', () => {
+    // Act / Assess
+    expect(accessRevokedAt({ erasure: success(T1) }, [])).toBeUndefined();
+    expect(accessRevokedAt({ erasure: success(T1) }, undefined)).toBeUndefined();
+  });
+
+  it('is set by the step outcome that completes the access steps, and not before', () => {
+    // Prepare
+    const steps = { devices: success(T1), sessions: step('PENDING'), email: step('PENDING') };
+    const request = { status: 'IN_PROGRESS' as const, steps, accessSteps: ['devices', 'sessions'], updatedAt: T1 };
+
+    // Act
+    const afterEmail = applyStepOutcome(request, 'email', succeeded, T2);
+    const afterSessions = applyStepOutcome(request, 'sessions', succeeded, T2);
+
+    // Assess
+    expect(afterEmail.accessRevokedAt).toBeUndefined();
+    expect(afterSessions.accessRevokedAt).toBe(T2);
   });
 });
