@@ -4,9 +4,12 @@ import { SCOPES, type Actor, type DeletionMode } from './model';
  * Who may delete what. Pure decisions from (actor, action, target), each saying why, so the
  * caller can answer, audit and log the same reason. No I/O: the target's relevant facts are
  * passed in.
+ *
+ * The rule about the target is written once, as a `TargetConstraint`: the claims decision returns
+ * it, `satisfies` evaluates it here (to explain a refusal), and the store translates it
+ * mechanically into the condition of its write (shared/adapters/dynamodb/access-condition.ts), so
+ * the write can never allow what the policy refuses.
  */
-
-export type Decision = { allowed: true } | { allowed: false; code: DenialCode; message: string };
 
 export type DenialCode =
   | 'ROLE_NOT_ALLOWED'
@@ -15,50 +18,83 @@ export type DenialCode =
   | 'NOT_MANAGED'
   | 'NOT_ELIGIBLE';
 
-const allow: Decision = { allowed: true };
-const deny = (code: DenialCode, message: string): Decision => ({ allowed: false, code, message });
+export type Denial = { allowed: false; code: DenialCode; message: string };
+
+/** What must hold of the target, at write time, for an actor the claims allow. */
+export type TargetConstraint =
+  /** Any customer (v1: ADMIN, MASTER). */
+  | { kind: 'any' }
+  /** A customer whose parent is this account (v1: RESALE, its direct children only). */
+  | { kind: 'parent-is'; accountId: string }
+  /** This account itself or one of its direct children (v2: not a grandchild, parent or sibling). */
+  | { kind: 'self-or-child-of'; accountId: string };
+
+/** What the claims allow: a constraint the target must satisfy, or a refusal that needs no target. */
+export type ClaimsDecision = { allowed: true; constraint: TargetConstraint } | Denial;
+
+export type Decision = { allowed: true } | Denial;
+
+/** The facts of a target a constraint is about. */
+export interface ConstrainedTarget {
+  id: string;
+  parentId: string | null;
+}
+
+/** Whether a target meets a constraint: the one evaluation of the rule outside the store's condition. */
+export function satisfies(constraint: TargetConstraint, target: ConstrainedTarget): boolean {
+  switch (constraint.kind) {
+    case 'any':
+      return true;
+    case 'parent-is':
+      return target.parentId === constraint.accountId;
+    case 'self-or-child-of':
+      return target.id === constraint.accountId || target.parentId === constraint.accountId;
+  }
+}
+
+const allowWith = (constraint: TargetConstraint): ClaimsDecision => ({ allowed: true, constraint });
+const deny = (code: DenialCode, message: string): Denial => ({ allowed: false, code, message });
 
 const V1_ROLES = new Set(['ADMIN', 'MASTER', 'RESALE']);
 
 /**
  * The part of the v1 decision that needs no knowledge of the target: role, scope, and the
- * hard-delete rule. Checked before any write, so a refused caller costs no transaction.
+ * hard-delete rule, in that order. Checked before any write, so a refused caller costs no
+ * transaction. Allowed, it says which customers: ADMIN and MASTER any, RESALE its direct children.
  */
-export function decideCustomerDeletionByClaims(actor: Actor, mode: DeletionMode): Decision {
+export function decideCustomerDeletionByClaims(actor: Actor, mode: DeletionMode): ClaimsDecision {
   if (!V1_ROLES.has(actor.role)) return deny('ROLE_NOT_ALLOWED', 'Role is not allowed to delete customers');
   if (!actor.scopes.has(SCOPES.deleteCustomers)) return deny('SCOPE_MISSING', `Scope ${SCOPES.deleteCustomers} is required`);
   if (mode === 'hard') {
     if (actor.role !== 'ADMIN') return deny('PURGE_NOT_ALLOWED', 'Only ADMIN may hard-delete a customer');
     if (!actor.scopes.has(SCOPES.purgeCustomers)) return deny('SCOPE_MISSING', `Scope ${SCOPES.purgeCustomers} is required for mode=hard`);
   }
-  return allow;
+  return allowWith(actor.role === 'RESALE' ? { kind: 'parent-is', accountId: actor.accountId } : { kind: 'any' });
 }
 
-/** The full v1 decision: ADMIN and MASTER any customer; RESALE only customers it manages directly. */
-export function decideCustomerDeletion(actor: Actor, target: { parentId: string | null }, mode: DeletionMode): Decision {
+/** The full v1 decision: the claims, then the constraint they give against the target. */
+export function decideCustomerDeletion(actor: Actor, target: ConstrainedTarget, mode: DeletionMode): Decision {
   const byClaims = decideCustomerDeletionByClaims(actor, mode);
   if (!byClaims.allowed) return byClaims;
-  if (actor.role === 'RESALE' && target.parentId !== actor.accountId) {
-    return deny('NOT_MANAGED', 'Customer is not managed by this reseller');
-  }
-  return allow;
-}
-
-/** The v2 decision without the target: scope only (any role may use v2 within its own accounts). */
-export function decideUserDeletionByClaims(actor: Actor): Decision {
-  if (!actor.scopes.has(SCOPES.deleteUsers)) return deny('SCOPE_MISSING', `Scope ${SCOPES.deleteUsers} is required`);
-  return allow;
+  if (!satisfies(byClaims.constraint, target)) return deny('NOT_MANAGED', 'Customer is not managed by this reseller');
+  return { allowed: true };
 }
 
 /**
- * v2 eligibility: a user of the requestor's own account, or of one of its direct sub-customers.
- * Not a grandchild, not a parent, not a sibling.
+ * The v2 decision without the target: scope only (any role may use v2 within its own accounts).
+ * Allowed, it says which customers' users: the requestor's own account and its direct sub-customers.
  */
-export function decideUserDeletion(actor: Actor, customer: { id: string; parentId: string | null }): Decision {
+export function decideUserDeletionByClaims(actor: Actor): ClaimsDecision {
+  if (!actor.scopes.has(SCOPES.deleteUsers)) return deny('SCOPE_MISSING', `Scope ${SCOPES.deleteUsers} is required`);
+  return allowWith({ kind: 'self-or-child-of', accountId: actor.accountId });
+}
+
+/** The full v2 decision: the claims, then the constraint they give against the user's customer. */
+export function decideUserDeletion(actor: Actor, customer: ConstrainedTarget): Decision {
   const byClaims = decideUserDeletionByClaims(actor);
   if (!byClaims.allowed) return byClaims;
-  if (customer.id === actor.accountId || customer.parentId === actor.accountId) return allow;
-  return deny('NOT_ELIGIBLE', 'Requestor is not eligible');
+  if (!satisfies(byClaims.constraint, customer)) return deny('NOT_ELIGIBLE', 'Requestor is not eligible');
+  return { allowed: true };
 }
 
 /** Who may read a deletion request back: the account that made it, or an ADMIN. */

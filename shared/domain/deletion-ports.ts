@@ -1,3 +1,4 @@
+import type { TargetConstraint } from './authorization';
 import type { CustomerState, UserState } from './deletion-rules';
 import type { Actor, DeletionMode, DeletionRequest, Subject } from './model';
 
@@ -73,7 +74,13 @@ export interface DeletionCommit {
 
 export interface CustomerDeletionCommit extends DeletionCommit {
   customerId: string;
-  /** The parent the actor's view implies (RESALE: its account). The write is conditional on it. */
+  /** Who may be deleted, from the policy (shared/domain/authorization.ts): the write is conditional on the customer meeting it. */
+  accessConstraint: TargetConstraint;
+  /**
+   * The parent whose count of live sub-customers this commit decrements: the one the actor's view
+   * implies (RESALE: its account; others: the parent read). Not authorization: the write is
+   * conditional on it so that the counter moved is the target's real parent's.
+   */
   expectedParentId: string | null;
   mode: DeletionMode;
   /** Users whose personal fields a hard delete erases in the same transaction. */
@@ -83,6 +90,8 @@ export interface CustomerDeletionCommit extends DeletionCommit {
 export interface UserDeletionCommit extends DeletionCommit {
   customerId: string;
   userId: string;
+  /** Whose users may be deleted, from the policy: the write is conditional on the user's customer meeting it. */
+  accessConstraint: TargetConstraint;
 }
 
 export type CommitResult =

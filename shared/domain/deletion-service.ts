@@ -93,9 +93,11 @@ export class DeletionService {
 
     // Listed once: users of a purged customer that the transaction has no room for are the erasure step's.
     const eraseUserIds = mode === 'hard' ? await this.deps.store.listUserIds(customerId) : [];
-    // A reseller can only delete its own children, so its view of the parent needs no read: the
-    // transaction's condition checks it. Other roles read the target first (its parent's counter moves).
-    let expectedParentId: string | null | undefined = actor.role === 'RESALE' && mode === 'soft' ? actor.accountId : undefined;
+    const accessConstraint = byClaims.constraint;
+    // A constraint that names the parent (a reseller: its own children) is the only parent the write
+    // can succeed with, so it needs no read: the transaction's conditions check it. Other actors read
+    // the target first (its parent's counter moves).
+    let expectedParentId: string | null | undefined = accessConstraint.kind === 'parent-is' ? accessConstraint.accountId : undefined;
     let known: Awaited<ReturnType<DeletionStore['getCustomer']>>;
     return this.attempts(context, {
       prepare: async (stale) => {
@@ -108,7 +110,7 @@ export class DeletionService {
         const parentId = expectedParentId;
         return {
           recipient: known?.email ? { email: known.email, name: known.name ?? '' } : undefined,
-          commit: (parts) => this.deps.store.commitCustomerDeletion({ ...parts, customerId, expectedParentId: parentId, mode, eraseUserIds }),
+          commit: (parts) => this.deps.store.commitCustomerDeletion({ ...parts, customerId, accessConstraint, expectedParentId: parentId, mode, eraseUserIds }),
         };
       },
       explain: (customer) => customerDeletionRefusal(actor, customer, mode),
@@ -132,6 +134,7 @@ export class DeletionService {
       await this.audit(context, 'DENIED', byClaims.code);
       throw new ForbiddenError(byClaims.code, byClaims.message);
     }
+    const accessConstraint = byClaims.constraint;
     return this.attempts(context, {
       // The user is read every time: the notice needs its address, which this commit erases.
       prepare: async () => {
@@ -140,7 +143,7 @@ export class DeletionService {
         if (refusal) return { refusal };
         return {
           recipient: user?.email ? { email: user.email, name: user.name ?? '' } : undefined,
-          commit: (parts) => this.deps.store.commitUserDeletion({ ...parts, customerId, userId }),
+          commit: (parts) => this.deps.store.commitUserDeletion({ ...parts, customerId, userId, accessConstraint }),
         };
       },
       explain: (customer, user) => userDeletionRefusal(actor, customer, user, customerId),

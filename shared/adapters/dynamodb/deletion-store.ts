@@ -12,6 +12,7 @@ import type {
 } from '../../domain/deletion-ports';
 import type { CustomerState, UserState } from '../../domain/deletion-rules';
 import { cascadeWriteFor } from '../../outbox/outbox-writer';
+import { withConstraint } from './access-condition';
 import { callDynamo } from './errors';
 import { requestItem } from './items';
 import { keys } from './keys';
@@ -93,7 +94,7 @@ export class DynamoDeletionStore implements DeletionStore {
   }
 
   async commitCustomerDeletion(commit: CustomerDeletionCommit): Promise<CommitResult> {
-    const { customerId, expectedParentId, mode, request } = commit;
+    const { customerId, accessConstraint, expectedParentId, mode, request } = commit;
     const at = commit.receipt.deletedAt;
     const names: Record<string, string> = { '#status': 'status' };
     const values: Record<string, unknown> = {
@@ -106,6 +107,7 @@ export class DynamoDeletionStore implements DeletionStore {
       ':requestId': request.requestId,
       ':mode': mode,
     };
+    // The parent whose counter this commit decrements must be the target's (not authorization: that is the constraint below).
     let parentCondition: string;
     if (expectedParentId === null) {
       parentCondition = '(attribute_not_exists(parentId) OR attribute_type(parentId, :nullType))';
@@ -130,7 +132,12 @@ export class DynamoDeletionStore implements DeletionStore {
           TableName: this.tableName,
           Key: keys.customer(customerId),
           UpdateExpression: update,
-          ConditionExpression: `attribute_exists(pk) AND #status = :active AND activeSubscriptions = :zero AND liveChildren = :zero AND ${parentCondition}`,
+          ConditionExpression: withConstraint(
+            `attribute_exists(pk) AND #status = :active AND activeSubscriptions = :zero AND liveChildren = :zero AND ${parentCondition}`,
+            names,
+            values,
+            accessConstraint,
+          ),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -167,8 +174,11 @@ export class DynamoDeletionStore implements DeletionStore {
   }
 
   async commitUserDeletion(commit: UserDeletionCommit): Promise<CommitResult> {
-    const { customerId, userId, request } = commit;
+    const { customerId, userId, accessConstraint, request } = commit;
     const at = commit.receipt.deletedAt;
+    const eligibilityNames: Record<string, string> = { '#status': 'status' };
+    const eligibilityValues: Record<string, unknown> = { ':active': 'ACTIVE' };
+    const eligibility = withConstraint('attribute_exists(pk) AND #status = :active', eligibilityNames, eligibilityValues, accessConstraint);
     const targetItems: TransactItem[] = [
       {
         Update: {
@@ -181,13 +191,13 @@ export class DynamoDeletionStore implements DeletionStore {
         },
       },
       {
-        // Eligibility, atomically with the write: the requestor is the customer or its direct parent.
+        // Eligibility, atomically with the write: the customer is live and meets the policy's constraint.
         ConditionCheck: {
           TableName: this.tableName,
           Key: keys.customer(customerId),
-          ConditionExpression: 'attribute_exists(pk) AND #status = :active AND (id = :account OR parentId = :account)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':active': 'ACTIVE', ':account': request.actor.accountId },
+          ConditionExpression: eligibility,
+          ExpressionAttributeNames: eligibilityNames,
+          ExpressionAttributeValues: eligibilityValues,
         },
       },
     ];

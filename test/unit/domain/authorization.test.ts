@@ -1,93 +1,72 @@
 import {
   canReadRequest,
   decideCustomerDeletion,
+  decideCustomerDeletionByClaims,
   decideUserDeletion,
+  decideUserDeletionByClaims,
+  satisfies,
+  type TargetConstraint,
 } from '../../../shared/domain/authorization';
-import type { DeletionMode } from '../../../shared/domain/model';
 import { actorFactory } from '../../fixtures/actors';
+import { scopeList, V1_ACTOR_ACCOUNT, V1_DECISIONS, V2_ACTOR_ACCOUNT, V2_CUSTOMERS, V2_DECISIONS } from '../../fixtures/decision-tables';
 
-/** The full v1 matrix: role × scope set × relationship to the target × mode. */
-const roles = ['ADMIN', 'MASTER', 'RESALE', 'SUPPORT', ''] as const;
-const scopeSets: Record<string, string[]> = {
-  none: [],
-  delete: ['customers:delete'],
-  purgeOnly: ['customers:purge'],
-  deleteAndPurge: ['customers:delete', 'customers:purge'],
-  usersOnly: ['users:delete'],
-};
-const relationships = ['managed', 'unmanaged', 'ownAccount', 'topLevel'] as const;
-const modes: DeletionMode[] = ['soft', 'hard'];
-
-function targetFor(relationship: (typeof relationships)[number]) {
-  switch (relationship) {
-    case 'managed':
-      return { parentId: 'reseller-1' };
-    case 'unmanaged':
-      return { parentId: 'reseller-2' };
-    case 'ownAccount':
-      return { parentId: 'platform' };
-    case 'topLevel':
-      return { parentId: null };
-  }
-}
-
-/** The rule, written independently of the implementation, to check every cell against. */
-function expected(role: string, scopes: string[], relationship: string, mode: DeletionMode): string | 'ALLOW' {
-  if (!['ADMIN', 'MASTER', 'RESALE'].includes(role)) return 'ROLE_NOT_ALLOWED';
-  if (!scopes.includes('customers:delete')) return 'SCOPE_MISSING';
-  if (mode === 'hard' && role !== 'ADMIN') return 'PURGE_NOT_ALLOWED';
-  if (mode === 'hard' && !scopes.includes('customers:purge')) return 'SCOPE_MISSING';
-  if (role === 'RESALE' && relationship !== 'managed') return 'NOT_MANAGED';
-  return 'ALLOW';
-}
-
-const matrix = roles.flatMap((role) =>
-  Object.entries(scopeSets).flatMap(([scopeName, scopes]) =>
-    relationships.flatMap((relationship) => modes.map((mode) => ({ role, scopeName, scopes, relationship, mode }))),
-  ),
-);
-
-describe('decideCustomerDeletion (v1 policy matrix)', () => {
-  it('covers every combination', () => {
-    expect(matrix).toHaveLength(roles.length * Object.keys(scopeSets).length * relationships.length * modes.length);
-  });
-
-  it.each(matrix)('$role / $scopeName / $relationship / $mode', ({ role, scopes, relationship, mode }) => {
+describe('decideCustomerDeletion (the v1 table)', () => {
+  it.each(V1_DECISIONS)('%s [%s] deleting a customer under %s, %s → %s', (role, scopes, targetParent, mode, expected) => {
     // Prepare
-    const actor = actorFactory({ role, scopes, accountId: 'reseller-1' });
+    const actor = actorFactory({ role, scopes: scopeList(scopes), accountId: V1_ACTOR_ACCOUNT });
     // Act
-    const decision = decideCustomerDeletion(actor, targetFor(relationship), mode);
+    const decision = decideCustomerDeletion(actor, { id: 'target', parentId: targetParent }, mode);
     // Assess
-    const want = expected(role, scopes, relationship, mode);
-    expect(decision.allowed ? 'ALLOW' : decision.code).toBe(want);
+    expect(decision.allowed ? 'ALLOW' : decision.code).toBe(expected);
     expect(decision.allowed ? 'allowed' : decision.message).not.toBe('');
   });
 });
 
-describe('decideUserDeletion (v2 eligibility)', () => {
-  const actor = actorFactory({ role: 'RESALE', accountId: 'acct-parent', scopes: ['users:delete'] });
+describe('decideUserDeletion (the v2 table)', () => {
+  it.each(V2_DECISIONS)('%s [%s] deleting a user of %s → %s', (role, scopes, customerId, expected) => {
+    const actor = actorFactory({ role, scopes: scopeList(scopes), accountId: V2_ACTOR_ACCOUNT });
+    const decision = decideUserDeletion(actor, { id: customerId, parentId: V2_CUSTOMERS[customerId]! });
+    expect(decision.allowed ? 'ALLOW' : decision.code).toBe(expected);
+  });
+});
+
+describe('the constraint the claims give', () => {
+  it.each([
+    ['ADMIN', 'soft', { kind: 'any' }],
+    ['ADMIN', 'hard', { kind: 'any' }],
+    ['MASTER', 'soft', { kind: 'any' }],
+    ['RESALE', 'soft', { kind: 'parent-is', accountId: 'acct-9' }],
+  ] as const)('v1: %s, %s → %o', (role, mode, constraint) => {
+    const actor = actorFactory({ role, accountId: 'acct-9', scopes: ['customers:delete', 'customers:purge'] });
+    expect(decideCustomerDeletionByClaims(actor, mode)).toEqual({ allowed: true, constraint });
+  });
+
+  it('v2: the requestor itself or its direct children, whatever the role', () => {
+    for (const role of ['ADMIN', 'MASTER', 'RESALE', 'USER']) {
+      const actor = actorFactory({ role, accountId: 'acct-9', scopes: ['users:delete'] });
+      expect(decideUserDeletionByClaims(actor)).toEqual({ allowed: true, constraint: { kind: 'self-or-child-of', accountId: 'acct-9' } });
+    }
+  });
+});
+
+describe('satisfies', () => {
+  const any: TargetConstraint = { kind: 'any' };
+  const parentIsA: TargetConstraint = { kind: 'parent-is', accountId: 'a' };
+  const selfOrChildOfA: TargetConstraint = { kind: 'self-or-child-of', accountId: 'a' };
 
   it.each([
-    ['its own account', { id: 'acct-parent', parentId: 'grandparent' }, true],
-    ['a direct sub-customer', { id: 'child', parentId: 'acct-parent' }, true],
-    ['a grandchild', { id: 'grandchild', parentId: 'child' }, false],
-    ['its parent', { id: 'grandparent', parentId: null }, false],
-    ['a sibling', { id: 'sibling', parentId: 'grandparent' }, false],
-    ['an unrelated top-level customer', { id: 'other', parentId: null }, false],
-  ])('a requestor deleting a user of %s → allowed=%s', (_label, customer, allowed) => {
-    expect(decideUserDeletion(actor, customer).allowed).toBe(allowed);
-  });
-
-  it('requires the users:delete scope even for its own account', () => {
-    const decision = decideUserDeletion(actorFactory({ accountId: 'a', scopes: ['customers:delete'] }), { id: 'a', parentId: null });
-    expect(decision).toEqual({ allowed: false, code: 'SCOPE_MISSING', message: expect.any(String) });
-  });
-
-  it('does not depend on the role', () => {
-    for (const role of ['ADMIN', 'MASTER', 'RESALE', 'USER']) {
-      expect(decideUserDeletion(actorFactory({ role, accountId: 'x', scopes: ['users:delete'] }), { id: 'y', parentId: 'z' }).allowed).toBe(false);
-      expect(decideUserDeletion(actorFactory({ role, accountId: 'x', scopes: ['users:delete'] }), { id: 'y', parentId: 'x' }).allowed).toBe(true);
-    }
+    [any, { id: 'x', parentId: null }, true],
+    [any, { id: 'x', parentId: 'y' }, true],
+    [parentIsA, { id: 'x', parentId: 'a' }, true],
+    [parentIsA, { id: 'x', parentId: 'b' }, false],
+    [parentIsA, { id: 'x', parentId: null }, false],
+    [parentIsA, { id: 'a', parentId: null }, false], // itself is not its own child
+    [selfOrChildOfA, { id: 'a', parentId: null }, true],
+    [selfOrChildOfA, { id: 'x', parentId: 'a' }, true],
+    [selfOrChildOfA, { id: 'x', parentId: 'b' }, false],
+    [selfOrChildOfA, { id: 'x', parentId: null }, false],
+  ])('%o of %o → %s', (constraint, target, expected) => {
+    expect(satisfies(constraint, target)).toBe(expected);
   });
 });
 

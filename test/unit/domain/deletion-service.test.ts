@@ -100,6 +100,8 @@ describe('DeletionService.deleteCustomer', () => {
     expect(store.customerCommits).toHaveLength(1);
     const commit = store.customerCommits[0]!;
     expect(commit.expectedParentId).toBe('reseller-1');
+    // The policy's constraint travels with the commit; the store's condition enforces it.
+    expect(commit.accessConstraint).toEqual({ kind: 'parent-is', accountId: 'reseller-1' });
     expect(commit.request).toMatchObject({
       requestId: receipt.requestId,
       type: 'customer.delete',
@@ -128,6 +130,7 @@ describe('DeletionService.deleteCustomer', () => {
     expect(store.reads).toEqual(['customer:c-1']);
     const commit = store.customerCommits[0]!;
     expect(commit.expectedParentId).toBe('anyone');
+    expect(commit.accessConstraint).toEqual({ kind: 'any' });
     expect(commit.fact.recipient).toEqual({ email: 'alice@example.com', name: 'Alice' });
   });
 
@@ -232,6 +235,7 @@ describe('DeletionService.deleteUser', () => {
     const commit = store.userCommits[0]!;
     expect(commit).toMatchObject({ customerId: 'c-1', userId: 'u-1', request: { requestId: receipt.requestId, subject: { type: 'user', customerId: 'c-1', userId: 'u-1' } } });
     expect(commit.request.type).toBe('user.delete');
+    expect(commit.accessConstraint).toEqual({ kind: 'self-or-child-of', accountId: 'reseller-1' });
     expect(commit.fact).toMatchObject({ eventType: 'user.deleted', requestId: receipt.requestId, recipient: { email: 'sam@example.com', name: 'Sam' } });
   });
 
