@@ -1,4 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDbActorStanding } from '../shared/adapters/dynamodb/actor-standing';
 import { createDeleteCustomerHandler } from '../shared/http/routes/delete-customer';
 import { createRevokeDevicesHandler } from '../shared/workers/steps/revoke-devices';
 import { tableStepPorts } from '../shared/workers/step-consumer';
@@ -93,9 +94,11 @@ async function main(): Promise<void> {
   const key = await loadOrCreateSigningKey(requireEnvVar('BENCH_SIGNING_KEY_FILE'));
   const timing = timedVerifier(createTokenVerifier(tokenVerifierConfigFromEnv(process.env)));
   const recorder = transactWrites(doc);
+  const standing = new DynamoDbActorStanding({ doc, tableName });
   const handler = createDeleteCustomerHandler({
     verifier: timing.verifier,
-    service: new DeletionService({ store: new DynamoDeletionStore(doc, tableName), clock: systemClock, ids: uuidIds }),
+    standing,
+    service: new DeletionService({ store: new DynamoDeletionStore(doc, tableName), standing, clock: systemClock, ids: uuidIds }),
   });
   const token = (role: string, accountId: string) => mintToken(key, { sub: `bench-${role.toLowerCase()}`, accountId, role, scope: 'customers:delete', ttlSeconds: 1800 });
 

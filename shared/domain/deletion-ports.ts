@@ -101,7 +101,9 @@ export type CommitResult =
   /** A condition failed; the current state of the target (absent if none), to explain why. */
   | { kind: 'refused'; customer: CustomerState | undefined; user?: UserState | undefined }
   /** Another transaction touched the same items at the same time; try again. */
-  | { kind: 'contended' };
+  | { kind: 'contended' }
+  /** The actor's own login or account is no longer ACTIVE: a deletion cut it off (its condition in the same transaction). */
+  | { kind: 'revoked' };
 
 export interface DeletionStore {
   getCustomer(customerId: string): Promise<(CustomerState & { name?: string; email?: string }) | undefined>;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ActorStanding } from './actor-standing';
 import { decideCustomerDeletionByClaims, decideUserDeletionByClaims } from './authorization';
 import type {
   AuditOutcome,
@@ -15,7 +16,7 @@ import type {
   StoredIdempotency,
 } from './deletion-ports';
 import { blockersFor, customerDeletionRefusal, userDeletionRefusal, type CustomerState, type Refusal, type UserState } from './deletion-rules';
-import { ConflictError, DependencyUnavailableError, ForbiddenError, IdempotencyKeyReuseError, NotFoundError, ValidationError } from './errors';
+import { ConflictError, DependencyUnavailableError, ForbiddenError, IdempotencyKeyReuseError, NotFoundError, TokenRevokedError, ValidationError } from './errors';
 import type { RequestType, Subject } from './model';
 
 /**
@@ -26,6 +27,8 @@ import type { RequestType, Subject } from './model';
 
 export interface DeletionDeps {
   store: DeletionStore;
+  /** Whether the actor was cut off by a deletion: asked only on the way to a refusal (401 wins). */
+  standing: ActorStanding;
   clock: Clock;
   ids: IdGenerator;
   /** How long an Idempotency-Key is remembered. */
@@ -85,11 +88,11 @@ export class DeletionService {
       sub: actor.sub,
     });
     const byClaims = decideCustomerDeletionByClaims(actor, mode);
-    if (!byClaims.allowed) {
-      await this.audit(context, 'DENIED', byClaims.code);
-      throw new ForbiddenError(byClaims.code, byClaims.message);
+    if (!byClaims.allowed) return this.deny(context, byClaims.code, byClaims.message);
+    if (mode === 'hard' && !input.reason) {
+      await this.refuseIfRevoked(context);
+      throw new ValidationError('REASON_REQUIRED', 'A reason is required for mode=hard');
     }
-    if (mode === 'hard' && !input.reason) throw new ValidationError('REASON_REQUIRED', 'A reason is required for mode=hard');
 
     // Listed once: users of a purged customer that the transaction has no room for are the erasure step's.
     const eraseUserIds = mode === 'hard' ? await this.deps.store.listUserIds(customerId) : [];
@@ -130,10 +133,7 @@ export class DeletionService {
       sub: actor.sub,
     });
     const byClaims = decideUserDeletionByClaims(actor);
-    if (!byClaims.allowed) {
-      await this.audit(context, 'DENIED', byClaims.code);
-      throw new ForbiddenError(byClaims.code, byClaims.message);
-    }
+    if (!byClaims.allowed) return this.deny(context, byClaims.code, byClaims.message);
     const accessConstraint = byClaims.constraint;
     return this.attempts(context, {
       // The user is read every time: the notice needs its address, which this commit erases.
@@ -168,6 +168,8 @@ export class DeletionService {
           return receipt;
         case 'replay':
           return this.replay(context, result.stored);
+        case 'revoked':
+          return this.revoked(context);
         case 'contended':
           stale = false;
           await this.sleep(5 + Math.random() * 20 * attempt);
@@ -249,7 +251,27 @@ export class DeletionService {
   }
 
   /** Audits a refusal and throws the matching error; a key already used successfully replays instead. */
+  /**
+   * Which answer wins (SPEC): a revoked token is a 401 before any 400, 403, 404 or 409. A refusal
+   * decided outside the transaction (whose own conditions include the actor's standing) asks first.
+   */
+  private async refuseIfRevoked(context: DeletionContext): Promise<void> {
+    if (await this.deps.standing.isRevoked(context.input.actor)) await this.revoked(context);
+  }
+
+  private async revoked(context: DeletionContext): Promise<never> {
+    await this.audit(context, 'DENIED', 'TOKEN_REVOKED');
+    throw new TokenRevokedError();
+  }
+
+  private async deny(context: DeletionContext, code: string, message: string): Promise<never> {
+    await this.refuseIfRevoked(context);
+    await this.audit(context, 'DENIED', code);
+    throw new ForbiddenError(code, message);
+  }
+
   private async refuse(context: DeletionContext, refusal: Refusal): Promise<DeletionReceipt> {
+    await this.refuseIfRevoked(context);
     if (context.idempotency) {
       // A retry of a request that already succeeded finds the target gone: answer as the first time.
       const stored = await this.deps.store.getIdempotency(context.idempotency.accountId, context.idempotency.key);

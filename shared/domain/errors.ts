@@ -47,9 +47,20 @@ export class ValidationError extends DomainError {
 /** No usable token. `reason` is for logs only; callers get a generic message. */
 export class UnauthorizedError extends DomainError {
   readonly kind = 'unauthenticated';
-  override readonly code = 'INVALID_TOKEN';
+  override readonly code: string = 'INVALID_TOKEN';
   constructor(readonly reason: string, options?: { cause?: unknown }) {
     super('Invalid or missing token', options);
+  }
+}
+
+/**
+ * A valid token whose actor a deletion has cut off: its login is no longer ACTIVE, or its account
+ * is DELETED or PURGED. Refused at once, whatever the token's remaining lifetime (SPEC "Revoked actors").
+ */
+export class TokenRevokedError extends UnauthorizedError {
+  override readonly code = 'TOKEN_REVOKED';
+  constructor() {
+    super('the actor was revoked by a deletion');
   }
 }
 

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ValidationError } from '../domain/errors';
+import type { ActorKey, ActorStanding } from '../domain/actor-standing';
+import { TokenRevokedError, ValidationError } from '../domain/errors';
 import { ID_PATTERN, type DeletionMode } from '../domain/model';
 
 /** Reading and validating what a caller sent. Every refusal names the problem (400). */
@@ -69,4 +70,18 @@ export function deletionBody(event: APIGatewayProxyEventV2): DeletionBody {
   const unknown = Object.keys(body).filter((k) => k !== 'reason' && k !== 'ticket');
   if (unknown.length > 0) throw new ValidationError('INVALID_BODY', `Unknown field(s) in body: ${unknown.slice(0, 5).map((k) => k.slice(0, 40)).join(', ')}`);
   return { reason: optionalText(body, 'reason', MAX_REASON), ticket: optionalText(body, 'ticket', MAX_TICKET) };
+}
+
+/**
+ * Reads a request's input on behalf of an authenticated actor. Which answer wins (SPEC): a revoked
+ * token is a 401 even when the input is also malformed, so a 400 first asks for the actor's
+ * standing (one batched read, on the refusal path only).
+ */
+export async function readInput<T>(actor: ActorKey, standing: ActorStanding, read: () => T): Promise<T> {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ValidationError && (await standing.isRevoked(actor))) throw new TokenRevokedError();
+    throw error;
+  }
 }

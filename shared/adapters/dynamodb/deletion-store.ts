@@ -13,6 +13,7 @@ import type {
 import type { CustomerState, UserState } from '../../domain/deletion-rules';
 import { cascadeWriteFor } from '../../outbox/outbox-writer';
 import { withConstraint } from './access-condition';
+import { addStandingConditions, failedOnStanding, standingKeys } from './actor-standing';
 import { callDynamo } from './errors';
 import { requestItem } from './items';
 import { keys } from './keys';
@@ -260,7 +261,11 @@ export class DynamoDeletionStore implements DeletionStore {
         ]
       : [];
     const items = [...idempotency, ...targetItems, ...shared];
-    items.push(...fill(MAX_TRANSACTION_ITEMS - items.length));
+    const actor = commit.request.actor;
+    const standingCarriers = addStandingConditions(items, actor, this.tableName);
+    // The actor's own items already carry its standing: a second operation on one of them would be refused.
+    const { login } = standingKeys(actor);
+    items.push(...fill(MAX_TRANSACTION_ITEMS - items.length).filter((item) => !(item.Update?.Key?.pk === login.pk && item.Update?.Key?.sk === login.sk)));
     try {
       await callDynamo(() => this.doc.send(new TransactWriteCommand({ TransactItems: items })));
       return { kind: 'committed' };
@@ -268,6 +273,8 @@ export class DynamoDeletionStore implements DeletionStore {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       const oldItems = reasons.map((r) => (r.Item ? unmarshall(r.Item as Record<string, AttributeValue>) : undefined));
+      // Which answer wins: a revoked actor before anything else.
+      if (failedOnStanding(standingCarriers, reasons, oldItems)) return { kind: 'revoked' };
       if (commit.idempotency && reasons[0]?.Code === 'ConditionalCheckFailed') {
         const stored = oldItems[0];
         return { kind: 'replay', stored: { fingerprint: String(stored?.fingerprint), receipt: stored?.receipt as StoredIdempotency['receipt'] } };

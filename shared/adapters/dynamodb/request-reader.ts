@@ -1,13 +1,15 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ActorKey } from '../../domain/actor-standing';
 import type { RequestReader, StoredRequest } from '../../domain/request-query';
-import { callDynamo } from './errors';
+import { batchGetWithStanding, itemAt } from './actor-standing';
+import type { TableRef } from './client';
 import { keys } from './keys';
 
 export class DynamoRequestReader implements RequestReader {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+  constructor(private readonly table: TableRef) {}
 
-  async getRequest(requestId: string): Promise<StoredRequest | undefined> {
-    const result = await callDynamo(() => this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.request(requestId), ConsistentRead: true })));
-    return result.Item as StoredRequest | undefined;
+  async getRequestAsSeenBy(actor: ActorKey, requestId: string): Promise<{ request: StoredRequest | undefined; actorRevoked: boolean }> {
+    const key = keys.request(requestId);
+    const { items, revoked } = await batchGetWithStanding(this.table, actor, [key]);
+    return { request: itemAt(items, key) as StoredRequest | undefined, actorRevoked: revoked };
   }
 }

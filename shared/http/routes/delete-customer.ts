@@ -1,24 +1,28 @@
 import type { TokenVerifier } from '../../auth/token-verifier';
+import type { ActorStanding } from '../../domain/actor-standing';
 import type { DeletionService } from '../../domain/deletion-service';
 import type { Environment } from '../../config/env';
 import { apiBaseFromEnv, deletionServiceOn } from '../api-wiring';
 import { jsonResponse } from '../error-mapping';
-import { deletionBody, deletionMode, header, idempotencyKey, pathId } from '../input';
+import { deletionBody, deletionMode, header, idempotencyKey, pathId, readInput } from '../input';
 import { httpHandler } from '../middleware';
 
 /** `DELETE /customer/{customerId}` (API v1): authenticate, validate, delete, answer. */
-export function createDeleteCustomerHandler(deps: { verifier: TokenVerifier; service: DeletionService }) {
+export function createDeleteCustomerHandler(deps: { verifier: TokenVerifier; standing: ActorStanding; service: DeletionService }) {
   return httpHandler('v1', async (event) => {
     const actor = await deps.verifier.verify(header(event, 'authorization'));
-    const customerId = pathId(event, 'customerId', 'INVALID_CUSTOMER_ID');
-    const mode = deletionMode(event);
-    const { reason, ticket } = deletionBody(event);
+    const { customerId, mode, reason, ticket, key } = await readInput(actor, deps.standing, () => ({
+      customerId: pathId(event, 'customerId', 'INVALID_CUSTOMER_ID'),
+      mode: deletionMode(event),
+      ...deletionBody(event),
+      key: idempotencyKey(event),
+    }));
     const receipt = await deps.service.deleteCustomer(customerId, {
       actor,
       mode,
       reason,
       ticket,
-      idempotencyKey: idempotencyKey(event),
+      idempotencyKey: key,
       correlationId: event.requestContext.requestId,
     });
     return jsonResponse(200, { success: true, message: 'Customer deleted successfully', deletedAt: receipt.deletedAt, requestId: receipt.requestId });
@@ -26,6 +30,6 @@ export function createDeleteCustomerHandler(deps: { verifier: TokenVerifier; ser
 }
 
 export function deleteCustomerFromEnv(env: Environment) {
-  const { verifier, table } = apiBaseFromEnv(env);
-  return createDeleteCustomerHandler({ verifier, service: deletionServiceOn(table) });
+  const { verifier, table, standing } = apiBaseFromEnv(env);
+  return createDeleteCustomerHandler({ verifier, standing, service: deletionServiceOn(table, standing) });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbActorStanding } from '../../../shared/adapters/dynamodb/actor-standing';
 import { DynamoDeletionStore } from '../../../shared/adapters/dynamodb/deletion-store';
 import { customerItem, userItem } from '../../../shared/adapters/dynamodb/items';
 import { keys } from '../../../shared/adapters/dynamodb/keys';
@@ -59,7 +60,7 @@ beforeAll(async () => {
   doc = client;
   ({ tableName } = await createTestTable(dynamo, 'authz'));
   store = new DynamoDeletionStore(doc, tableName);
-  service = new DeletionService({ store, clock: { now: () => new Date() }, ids: { newId: () => randomUUID() } });
+  service = new DeletionService({ store, standing: new DynamoDbActorStanding({ doc, tableName }), clock: { now: () => new Date() }, ids: { newId: () => randomUUID() } });
 
   const customers: { id: string; parentId: string | null }[] = [
     ...V1_PARENTS.map((id) => ({ id, parentId: null })),

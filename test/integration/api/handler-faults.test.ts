@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createLambdaContext } from '../../../infra/local/lambda-runtime';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../../infra/local/local-config';
+import { DynamoDbActorStanding } from '../../../shared/adapters/dynamodb/actor-standing';
 import { DynamoDeletionStore } from '../../../shared/adapters/dynamodb/deletion-store';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/client';
 import { createTokenVerifier } from '../../../shared/auth/token-verifier';
@@ -19,6 +20,7 @@ import { NOTHING_LISTENS, startResettingServer } from '../support/network';
 const event = (token: string) =>
   apiEventFactory({ routePath: '/customer/{customerId}', path: '/customer/c-1', pathParameters: { customerId: 'c-1' }, headers: { authorization: `Bearer ${token}` } });
 
+const notRevoked = { isRevoked: async () => false };
 const trustingVerifier = { verify: async () => actorFactory({ accountId: 'reseller-1' }) };
 
 async function invoke(handler: ReturnType<typeof createDeleteCustomerHandler>, token: string) {
@@ -28,7 +30,8 @@ async function invoke(handler: ReturnType<typeof createDeleteCustomerHandler>, t
 it('answers 503 in the v1 shape when the JWKS cannot be fetched', async () => {
   const handler = createDeleteCustomerHandler({
     verifier: createTokenVerifier({ jwksUrl: `${NOTHING_LISTENS}/jwks.json`, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, maxTokenAgeSeconds: 3600, jwksTimeoutMs: 500 }),
-    service: new DeletionService({ store: {} as never, clock: systemClock, ids: uuidIds }),
+    standing: notRevoked,
+    service: new DeletionService({ store: {} as never, standing: notRevoked, clock: systemClock, ids: uuidIds }),
   });
   const response = await invoke(handler, await tokenFor({ accountId: 'reseller-1', role: 'RESALE', scope: 'customers:delete' }));
   expect(response.statusCode).toBe(503);
@@ -40,7 +43,13 @@ it('answers 503 when DynamoDB is unreachable, with no SDK message in the body', 
   const unreachable = createDocumentClient(new DynamoDBClient({ endpoint: down.endpoint, maxAttempts: 1 }));
   const handler = createDeleteCustomerHandler({
     verifier: trustingVerifier,
-    service: new DeletionService({ store: new DynamoDeletionStore(unreachable, 'any'), clock: systemClock, ids: uuidIds }),
+    standing: new DynamoDbActorStanding({ doc: unreachable, tableName: 'any' }),
+    service: new DeletionService({
+      store: new DynamoDeletionStore(unreachable, 'any'),
+      standing: new DynamoDbActorStanding({ doc: unreachable, tableName: 'any' }),
+      clock: systemClock,
+      ids: uuidIds,
+    }),
   });
   const response = await invoke(handler, 'ignored').finally(() => down.close());
   expect(response.statusCode).toBe(503);
@@ -51,7 +60,8 @@ it('answers a generic 500 for an unexpected fault', async () => {
   const broken = { commitCustomerDeletion: async () => { throw new TypeError("Cannot read properties of undefined (reading 'Item')"); } };
   const handler = createDeleteCustomerHandler({
     verifier: trustingVerifier,
-    service: new DeletionService({ store: broken as never, clock: systemClock, ids: uuidIds }),
+    standing: notRevoked,
+    service: new DeletionService({ store: broken as never, standing: notRevoked, clock: systemClock, ids: uuidIds }),
   });
   const response = await invoke(handler, 'ignored');
   expect(response.statusCode).toBe(500);

@@ -8,6 +8,7 @@ import type {
   UserDeletionCommit,
 } from '../../../shared/domain/deletion-ports';
 import type { CustomerState, UserState } from '../../../shared/domain/deletion-rules';
+import type { ActorStanding } from '../../../shared/domain/actor-standing';
 import { DeletionService } from '../../../shared/domain/deletion-service';
 import {
   ConflictError,
@@ -15,6 +16,7 @@ import {
   ForbiddenError,
   IdempotencyKeyReuseError,
   NotFoundError,
+  TokenRevokedError,
   ValidationError,
 } from '../../../shared/domain/errors';
 import { actorFactory } from '../../fixtures/actors';
@@ -64,10 +66,21 @@ class ScriptedStore implements DeletionStore {
   }
 }
 
-function serviceWith(store: ScriptedStore) {
+/** The actor standing port: revoked or not, and every time it was asked. */
+class ScriptedStanding implements ActorStanding {
+  asked = 0;
+  constructor(private readonly revoked = false) {}
+  async isRevoked() {
+    this.asked += 1;
+    return this.revoked;
+  }
+}
+
+function serviceWith(store: ScriptedStore, standing: ActorStanding = new ScriptedStanding()) {
   let n = 0;
   return new DeletionService({
     store,
+    standing,
     clock: { now: () => new Date('2026-11-22T10:00:00.000Z') },
     ids: { newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` },
     sleep: async () => undefined,
@@ -252,5 +265,66 @@ describe('DeletionService.deleteUser', () => {
     store.customers.set('c-1', activeCustomer({ parentId: 'reseller-1-child' }));
     store.users.set('c-1/u-1', { id: 'u-1', customerId: 'c-1', status: 'ACTIVE' });
     await expect(serviceWith(store).deleteUser('c-1', 'u-1', inputFactory({ actor: requestor }))).rejects.toBeInstanceOf(ForbiddenError);
+  });
+});
+
+describe('DeletionService and revoked actors', () => {
+  const revokedReseller = () => inputFactory({ actor: actorFactory({ accountId: 'reseller-1', scopes: ['customers:delete'] }) });
+
+  it('asks nothing of the actor standing on the way to a commit: the transaction carries it (one round trip)', async () => {
+    // Prepare
+    const store = new ScriptedStore();
+    const standing = new ScriptedStanding();
+
+    // Act
+    await serviceWith(store, standing).deleteCustomer('c-1', revokedReseller());
+
+    // Assess
+    expect(standing.asked).toBe(0);
+    expect(store.reads).toEqual([]);
+  });
+
+  it('answers 401 TOKEN_REVOKED when the transaction failed on the actor standing, and audits it', async () => {
+    // Prepare
+    const store = new ScriptedStore();
+    store.commitResults.push({ kind: 'revoked' });
+
+    // Act / Assess
+    await expect(serviceWith(store).deleteCustomer('c-1', revokedReseller())).rejects.toMatchObject({ kind: 'unauthenticated', code: 'TOKEN_REVOKED' });
+    expect(store.audits).toEqual([expect.objectContaining({ outcome: 'DENIED', detail: 'TOKEN_REVOKED', target: { type: 'customer', customerId: 'c-1' } })]);
+  });
+
+  it.each([
+    ['a missing scope (403 otherwise)', inputFactory({ actor: actorFactory({ scopes: [] }) })],
+    ['a hard delete without a reason (400 otherwise)', inputFactory({ actor: actorFactory({ role: 'ADMIN', scopes: ['customers:delete', 'customers:purge'] }), mode: 'hard' })],
+  ])('puts 401 before %s', async (_label, input) => {
+    // Prepare
+    const store = new ScriptedStore();
+
+    // Act / Assess
+    await expect(serviceWith(store, new ScriptedStanding(true)).deleteCustomer('c-1', input)).rejects.toBeInstanceOf(TokenRevokedError);
+    expect(store.customerCommits).toHaveLength(0);
+    expect(store.audits.map((a) => a.detail)).toEqual(['TOKEN_REVOKED']);
+  });
+
+  it('puts 401 before a 404 decided by the pre-read (v2)', async () => {
+    // Prepare
+    const store = new ScriptedStore();
+
+    // Act / Assess
+    await expect(
+      serviceWith(store, new ScriptedStanding(true)).deleteUser('c-missing', 'u-1', inputFactory({ actor: actorFactory({ scopes: ['users:delete'] }) })),
+    ).rejects.toBeInstanceOf(TokenRevokedError);
+    expect(store.userCommits).toHaveLength(0);
+  });
+
+  it('refuses as before when the actor is in good standing', async () => {
+    // Prepare
+    const store = new ScriptedStore();
+    const standing = new ScriptedStanding(false);
+
+    // Act / Assess
+    await expect(serviceWith(store, standing).deleteCustomer('c-1', inputFactory({ actor: actorFactory({ scopes: [] }) }))).rejects.toBeInstanceOf(ForbiddenError);
+    expect(standing.asked).toBe(1);
   });
 });
