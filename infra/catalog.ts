@@ -43,7 +43,10 @@ export type Link =
   /** A step's queue: its URL variable and `sqs:SendMessage` on it. */
   | { to: 'queue'; queue: QueueId }
   /** Sending mail: MAIL_SENDER and MAIL_TRANSPORT, and `ses:SendEmail` as the stage's identity. */
-  | { to: 'mail' };
+  | { to: 'mail' }
+  /** The identity provider: IDENTITY_PROVIDER, and in AWS exactly `cognito-idp:AdminUserGlobalSignOut`,
+   * `AdminDisableUser` and `AdminEnableUser` on the stage's user pool. */
+  | { to: 'identity-provider' };
 
 /** Which requests a step joins: a request type, optionally only in some modes. */
 export interface StepMembership {
@@ -102,6 +105,19 @@ const standardQueue: QueueSettings = { maxReceiveCount: 3, visibilityTimeoutSeco
 const standardConsumer = { timeoutSeconds: 30, memoryMb: 512, batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 5 } as const;
 
 export const steps = [
+  {
+    // Ends the subject's logins at the identity provider: their sessions there, then the login itself.
+    name: 'identity',
+    joins: DELETIONS,
+    cutsAccess: true,
+    queue: standardQueue,
+    consumer: {
+      ...standardConsumer,
+      name: 'disable-logins',
+      entry: 'functions/workers/disable-logins.ts',
+      links: [stepBookkeeping, { to: 'table', actions: ['Query'], keyPrefixes: ['CUSTOMER#'] }, { to: 'identity-provider' }],
+    },
+  },
   {
     name: 'devices',
     joins: DELETIONS,
@@ -296,12 +312,15 @@ export function consumerOf(step: StepName): QueueConsumerSpec {
 export const COMMON_VARIABLES = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL'] as const;
 export const TOKEN_VERIFIER_VARIABLES = ['JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_MAX_TOKEN_AGE_SECONDS'] as const;
 export const MAIL_VARIABLES = ['MAIL_SENDER', 'MAIL_TRANSPORT'] as const;
+/** `cognito:<userPoolId>` in AWS, `local:<file>` (the local token issuer's record) in the local stack. */
+export const IDENTITY_PROVIDER_VARIABLES = ['IDENTITY_PROVIDER'] as const;
 
 export type EnvName =
   | (typeof COMMON_VARIABLES)[number]
   | 'TABLE_NAME'
   | (typeof TOKEN_VERIFIER_VARIABLES)[number]
   | (typeof MAIL_VARIABLES)[number]
+  | (typeof IDENTITY_PROVIDER_VARIABLES)[number]
   | `${string}_QUEUE_URL`;
 
 /** The variables one link gives a function. */
@@ -315,6 +334,8 @@ export function linkVariables(link: Link): EnvName[] {
       return [queueUrlVariable(link.queue)];
     case 'mail':
       return [...MAIL_VARIABLES];
+    case 'identity-provider':
+      return [...IDENTITY_PROVIDER_VARIABLES];
   }
 }
 

@@ -11,6 +11,8 @@ export interface EnvironmentValues {
   queueUrls: Readonly<Record<QueueId, string>>;
   auth: { jwksUrl: string; issuer: string; audience: string; maxTokenAgeSeconds: number };
   mail: { sender: string; transport: string };
+  /** IDENTITY_PROVIDER: `cognito:<userPoolId>` in AWS, `local:<file>` in the local stack. */
+  identity: { provider: string };
   logLevel: string;
 }
 
@@ -24,6 +26,7 @@ export function variableValues(values: EnvironmentValues): Record<EnvName, strin
     JWT_MAX_TOKEN_AGE_SECONDS: String(values.auth.maxTokenAgeSeconds),
     MAIL_SENDER: values.mail.sender,
     MAIL_TRANSPORT: values.mail.transport,
+    IDENTITY_PROVIDER: values.identity.provider,
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     POWERTOOLS_LOG_LEVEL: values.logLevel,
     ...Object.fromEntries(queueIds.map((id) => [queueUrlVariable(id), values.queueUrls[id]])),

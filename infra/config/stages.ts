@@ -7,8 +7,8 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
  * CDK_DEFAULT_REGION; without credentials the stacks synthesize environment-agnostic, offline).
  * Pin them per stage to make CDK refuse to deploy a stage into the wrong account.
  *
- * The auth and mail values below are placeholders for an identity provider and an SES identity
- * you own: replace them before the first deploy of a stage.
+ * The auth, mail and identity values below are placeholders for an identity provider, an SES
+ * identity and a Cognito user pool you own: replace them before the first deploy of a stage.
  */
 
 export type StageName = 'dev' | 'prod';
@@ -34,6 +34,12 @@ export interface StageConfig {
   mail: {
     sender: string;
     sesIdentity: string;
+  };
+  /** The Cognito user pool whose logins the identity step disables (IDENTITY_PROVIDER=cognito:<userPoolId>):
+   * the disable-logins function may call AdminUserGlobalSignOut, AdminDisableUser and AdminEnableUser
+   * on this pool only. Its id is `<region>_<suffix>`; the pool may live in another region than the stage. */
+  identity: {
+    userPoolId: string;
   };
   /** HTTP API default-stage throttling (requests per second, and burst). */
   throttle: {
@@ -70,6 +76,7 @@ export const stages: Record<StageName, StageConfig> = {
       sender: 'Customer Deletion <no-reply@dev.example.com>',
       sesIdentity: 'dev.example.com',
     },
+    identity: { userPoolId: 'us-east-1_EXAMPLE' },
     throttle: { rateLimit: 20, burstLimit: 40 },
     logs: { retention: RetentionDays.ONE_WEEK, level: 'DEBUG' },
     alarms: { notify: false, emails: [] },
@@ -87,6 +94,7 @@ export const stages: Record<StageName, StageConfig> = {
       sender: 'Customer Deletion <no-reply@example.com>',
       sesIdentity: 'example.com',
     },
+    identity: { userPoolId: 'us-east-1_EXAMPLE' },
     throttle: { rateLimit: 100, burstLimit: 200 },
     logs: { retention: RetentionDays.THREE_MONTHS, level: 'INFO' },
     alarms: { notify: true, emails: [] },
@@ -107,6 +115,9 @@ export function stageConfig(name: unknown): StageConfig {
   return config;
 }
 
+/** A Cognito user pool id: its region, an underscore, and an alphanumeric suffix (`us-east-1_EXAMPLE`). */
+export const COGNITO_USER_POOL_ID = /^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/;
+
 export function validateStageConfig(config: StageConfig): void {
   const problems: string[] = [];
   if (!/^https:\/\//.test(config.auth.jwksUrl)) problems.push('auth.jwksUrl must be an https URL');
@@ -118,6 +129,7 @@ export function validateStageConfig(config: StageConfig): void {
   if (config.mail.sesIdentity === '' || !config.mail.sender.includes(config.mail.sesIdentity)) {
     problems.push('mail.sender must be an address of mail.sesIdentity (SES only sends as a verified identity)');
   }
+  if (!COGNITO_USER_POOL_ID.test(config.identity.userPoolId)) problems.push('identity.userPoolId must be a Cognito user pool id (<region>_<suffix>)');
   if (!(config.throttle.rateLimit > 0) || !(config.throttle.burstLimit >= 1) || !Number.isInteger(config.throttle.burstLimit)) {
     problems.push('throttle.rateLimit must be > 0 and throttle.burstLimit a positive integer');
   }

@@ -94,13 +94,19 @@ export interface LinkResources {
   queue(id: QueueId): IQueue;
   /** The SES identity (domain or address) the stage sends as. */
   sesIdentityArn: string;
+  /** The stage's Cognito user pool, whose logins the identity step disables. */
+  userPoolArn: string;
 }
+
+/** What the identity step does at the provider: end a login's sessions, disable it, and (for a restore) enable it again. */
+export const IDENTITY_PROVIDER_ACTIONS = ['cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser'] as const;
 
 /**
  * The IAM statements a function's declaration gives it, one per link: a table link's exact
  * actions on items whose partition key starts with its prefixes (`dynamodb:LeadingKeys`), plus
  * Query on the indexes it names; a queue link's SendMessage; the mail link's SendEmail as the
- * stage's identity. Nothing else: no wildcard action or resource.
+ * stage's identity; the identity-provider link's three admin actions on the stage's user pool.
+ * Nothing else: no wildcard action or resource.
  */
 export function linkStatements(spec: Pick<FunctionSpec, 'links'>, resources: LinkResources): PolicyStatement[] {
   const statements: PolicyStatement[] = [];
@@ -121,6 +127,7 @@ export function linkStatements(spec: Pick<FunctionSpec, 'links'>, resources: Lin
   for (const link of spec.links) {
     if (link.to === 'queue') statements.push(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [resources.queue(link.queue).queueArn] }));
     if (link.to === 'mail') statements.push(new PolicyStatement({ actions: ['ses:SendEmail'], resources: [resources.sesIdentityArn] }));
+    if (link.to === 'identity-provider') statements.push(new PolicyStatement({ actions: [...IDENTITY_PROVIDER_ACTIONS], resources: [resources.userPoolArn] }));
   }
   return statements;
 }

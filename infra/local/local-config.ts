@@ -12,6 +12,8 @@ export const repoRoot = resolve(__dirname, '..', '..');
 export const localDir = resolve(repoRoot, '.local');
 export const mailSinkDir = resolve(localDir, 'mail');
 export const signingKeyFile = resolve(localDir, 'keys', 'signing-key.json');
+/** The local token issuer's record of the logins the identity step disabled (a fresh one each in-memory run). */
+export const loginRecordFile = resolve(localDir, 'identity', 'disabled-logins.json');
 export const defaultSeedFile = resolve(repoRoot, 'test', 'fixtures', 'demo-seed.json');
 /** Fake, alphanumeric credentials: DynamoDB Local refuses others. */
 export const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' } as const;

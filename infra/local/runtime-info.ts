@@ -12,6 +12,8 @@ export interface RuntimeInfo {
   sqsEndpoint: string;
   tableName: string;
   queues: Record<QueueId, LocalQueue>;
+  /** The local token issuer's record of disabled logins, which `npm run token` consults. */
+  loginRecordFile?: string;
 }
 
 export const runtimeInfoFile = resolve(localDir, 'runtime.json');
@@ -19,6 +21,15 @@ export const runtimeInfoFile = resolve(localDir, 'runtime.json');
 export function writeRuntimeInfo(info: RuntimeInfo, file = runtimeInfoFile): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(info, null, 2));
+}
+
+/** The running stack's info, or `undefined` when none is running (no file, or a stale one). */
+export function findRuntimeInfo(file = runtimeInfoFile): RuntimeInfo | undefined {
+  try {
+    return readRuntimeInfo(file);
+  } catch {
+    return undefined;
+  }
 }
 
 export function removeRuntimeInfo(file = runtimeInfoFile): void {

@@ -14,6 +14,7 @@ import {
   LOCAL_ISSUER,
   LOCAL_MAX_TOKEN_AGE_SECONDS,
   LOCAL_TABLE_NAME,
+  loginRecordFile,
   mailSinkDir,
 } from './local-config';
 import { createQueues, createTable, type LocalQueue } from './resources';
@@ -43,6 +44,8 @@ export interface LocalStackOptions {
   /** Local visibility timeout (seconds): short, so a failed message returns quickly; above the 1-second poll wait. */
   visibilityTimeoutSeconds?: number;
   mailDir?: string;
+  /** The local token issuer's record of disabled logins (IDENTITY_PROVIDER=local:<file>): the identity step writes it, `npm run token` reads it. */
+  loginRecordFile?: string;
   /** Start the SQS and stream pollers (tests may drive them by hand instead). */
   pollers?: boolean;
   log: StackLog;
@@ -57,6 +60,8 @@ export interface LocalStack {
   env: Record<EnvName, string>;
   /** Where the mail sink writes one .eml file per message. */
   mailDir: string;
+  /** The record of logins the identity step disabled, which the local token issuer refuses. */
+  loginRecordFile: string;
   sqsPollers: Map<string, SqsEventSourcePoller>;
   streamPoller: DynamoDbStreamPoller | undefined;
   stop(): Promise<void>;
@@ -125,11 +130,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     const mailDir = options.mailDir ?? mailSinkDir;
+    const loginRecord = options.loginRecordFile ?? loginRecordFile;
     const values: EnvironmentValues = {
       tableName,
       queueUrls: Object.fromEntries(Object.values(queues).map((q) => [q.id, q.url])) as Record<QueueId, string>,
       auth: { jwksUrl: `${url}/.well-known/jwks.json`, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, maxTokenAgeSeconds: LOCAL_MAX_TOKEN_AGE_SECONDS },
       mail: { sender: 'Customer Deletion <no-reply@customer-deletion.local>', transport: `sink:${mailDir}` },
+      identity: { provider: `local:${loginRecord}` },
       logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
     };
     // Each handler module loads as Lambda starts it: with exactly the environment its declaration gives it.
@@ -170,7 +177,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
 
     log.info('local stack ready', { url, functions: functions.length, table: tableName });
-    return { url, port, tableName, queues, env: variableValues(values), mailDir, sqsPollers, streamPoller, stop };
+    return { url, port, tableName, queues, env: variableValues(values), mailDir, loginRecordFile: loginRecord, sqsPollers, streamPoller, stop };
   } catch (error) {
     await stop();
     throw error;

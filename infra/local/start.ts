@@ -1,5 +1,7 @@
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORT, defaultSeedFile } from './local-config';
+import { DEFAULT_PORT, defaultSeedFile, loginRecordFile } from './local-config';
 import { JavaMissingError } from './dynamodb-local';
 import { PortInUseError } from './ports';
 import { SeedFileError } from './seed';
@@ -44,10 +46,16 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
+  // The record of disabled logins belongs with the data: beside it when persisted; otherwise the
+  // table starts afresh, and so does the record.
+  const loginRecord = values.persist ? join(resolve(values.persist), 'disabled-logins.json') : loginRecordFile;
+  if (!values.persist) rmSync(loginRecord, { force: true });
+
   const stack = await startLocalStack({
     port,
     seed: values.seed ?? defaultSeedFile,
     ...(values.persist ? { persistDir: values.persist } : {}),
+    loginRecordFile: loginRecord,
     log,
   });
   running.stack = stack;
@@ -64,6 +72,7 @@ async function main(): Promise<void> {
     sqsEndpoint: process.env.AWS_ENDPOINT_URL_SQS ?? '',
     tableName: stack.tableName,
     queues: stack.queues,
+    loginRecordFile: stack.loginRecordFile,
   });
 
 
@@ -72,6 +81,7 @@ async function main(): Promise<void> {
 Customer deletion service running at ${stack.url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
   JWKS:  ${stack.url}/.well-known/jwks.json
   Mail:  ${stack.mailDir}
+  Disabled logins (npm run token refuses them): ${stack.loginRecordFile}
 
 Delete a demo customer (token valid for one hour, reseller-acme manages cust-1001):
 

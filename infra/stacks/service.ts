@@ -42,12 +42,21 @@ export function createServiceStacks(scope: Construct, config: StageConfig, env?:
     queueUrls: Object.fromEntries(queueIds.map((id) => [id, messaging.queues[id].queue.queueUrl])) as Record<QueueId, string>,
     auth: config.auth,
     mail: { sender: config.mail.sender, transport: 'ses' },
+    identity: { provider: `cognito:${config.identity.userPoolId}` },
     logLevel: config.logs.level,
   };
   const resources: LinkResources = {
     table: data.table,
     queue: (id) => messaging.queues[id].queue,
     sesIdentityArn: Stack.of(data).formatArn({ service: 'ses', resource: 'identity', resourceName: config.mail.sesIdentity, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+    // The pool's region is the prefix of its id: it may differ from the stage's.
+    userPoolArn: Stack.of(data).formatArn({
+      service: 'cognito-idp',
+      region: config.identity.userPoolId.split('_')[0],
+      resource: 'userpool',
+      resourceName: config.identity.userPoolId,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    }),
   };
 
   const api = new ApiStack(scope, `${prefix}-api`, { ...common, ...name('api'), config, environment, resources });

@@ -39,6 +39,14 @@ export class VpnGatewayError extends CascadeStepError {
   readonly permanent = false;
 }
 
+/**
+ * The identity provider refused or failed a call (throttled after its retries, unavailable, denied).
+ * Its safe message names the provider's error code and the operation, never the login.
+ */
+export class IdentityProviderError extends CascadeStepError {
+  readonly permanent = false;
+}
+
 /** The request item kept changing under us (many concurrent step updates): retry the message. */
 export class ProgressConflictError extends CascadeStepError {
   readonly permanent = false;

@@ -34,6 +34,30 @@ export interface VpnSessionGateway {
   terminateActiveSessions(subject: Subject, context: WorkContext): Promise<{ terminated: number }>;
 }
 
+/** A login (user) of a customer account: its id is the provider's username and the token's `sub`. */
+export interface Login {
+  id: string;
+  customerId: string;
+}
+
+/**
+ * The identity provider behind the identity step: Amazon Cognito in AWS, the local token issuer's
+ * record in the local stack. Both operations are idempotent (a disabled login disabled again stays
+ * disabled), so a re-run after a timeout does no harm. A login the provider does not know is
+ * `unknown`: nothing to end there. Failures are IdentityProviderErrors with a safe message.
+ */
+export interface IdentityProvider {
+  /** Ends every session of the login at the provider, then disables it. */
+  signOutAndDisable(login: Login, context: WorkContext): Promise<'disabled' | 'unknown'>;
+  /** Enables the login again (a restore). */
+  enable(login: Login): Promise<'enabled' | 'unknown'>;
+}
+
+/** The logins of a customer, from the table: every one, whatever its status (a hard delete erases a login's personal fields, not its id). */
+export interface LoginDirectory {
+  loginIdsOf(customerId: string): Promise<string[]>;
+}
+
 /** The outgoing-mail port of the email step: Amazon SES in AWS, the `.eml` sink in the local stack. */
 export interface OutgoingMail {
   from: string;

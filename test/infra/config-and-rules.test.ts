@@ -33,6 +33,7 @@ const devValues: EnvironmentValues = {
   queueUrls,
   auth: stages.dev.auth,
   mail: { sender: stages.dev.mail.sender, transport: 'ses' },
+  identity: { provider: `cognito:${stages.dev.identity.userPoolId}` },
   logLevel: stages.dev.logs.level,
 };
 
@@ -54,6 +55,13 @@ describe('stage configuration', () => {
     };
     expect(() => validateStageConfig(bad)).toThrow(/jwksUrl must be an https URL.*mail.sender/);
   });
+
+  it('refuses an identity user pool id that is not one', () => {
+    for (const userPoolId of ['', 'EXAMPLE', 'us-east-1-EXAMPLE', 'arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_EXAMPLE']) {
+      expect(() => validateStageConfig({ ...stages.dev, identity: { userPoolId } })).toThrow('identity.userPoolId must be a Cognito user pool id (<region>_<suffix>)');
+    }
+    expect(() => validateStageConfig({ ...stages.dev, identity: { userPoolId: 'eu-central-1_AbC123xyz' } })).not.toThrow();
+  });
 });
 
 describe('Lambda environment', () => {
@@ -70,6 +78,7 @@ describe('Lambda environment', () => {
     expect(env.MAIL_TRANSPORT).toBe('ses');
     expect(env.MAIL_SENDER).toBe(stages.dev.mail.sender);
     expect(env.JWT_MAX_TOKEN_AGE_SECONDS).toBe(String(stages.dev.auth.maxTokenAgeSeconds));
+    expect(env.IDENTITY_PROVIDER).toBe('cognito:us-east-1_EXAMPLE');
   });
 
   it('gives each kind of link its variables', () => {
@@ -77,6 +86,7 @@ describe('Lambda environment', () => {
     expect(linkVariables({ to: 'token-verifier' })).toEqual(['JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_MAX_TOKEN_AGE_SECONDS']);
     expect(linkVariables({ to: 'queue', queue: 'send-email' })).toEqual(['SEND_EMAIL_QUEUE_URL']);
     expect(linkVariables({ to: 'mail' })).toEqual(['MAIL_SENDER', 'MAIL_TRANSPORT']);
+    expect(linkVariables({ to: 'identity-provider' })).toEqual(['IDENTITY_PROVIDER']);
     expect(variablesOf({ links: [] })).toEqual(['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL']);
   });
 
@@ -107,9 +117,10 @@ describe('catalog derivations', () => {
     expect(outboxRelay.links.filter((l) => l.to !== 'queue' && l.to !== 'table')).toEqual([]);
   });
 
-  it('gives every function a declared link to the table, and the mail link to send-email only', () => {
+  it('gives every function a declared link to the table, the mail link to send-email only, the identity provider to disable-logins only', () => {
     for (const f of functions) expect({ fn: f.name, tableLinks: tableLinksOf(f).length > 0 }).toEqual({ fn: f.name, tableLinks: true });
     expect(functions.filter((f) => f.links.some((l) => l.to === 'mail')).map((f) => f.name)).toEqual(['send-email']);
+    expect(functions.filter((f) => f.links.some((l) => l.to === 'identity-provider')).map((f) => f.name)).toEqual(['disable-logins']);
   });
 });
 
@@ -118,7 +129,8 @@ describe('link statements', () => {
   const stack = new Stack(app, 'Links');
   const table = new TableV2(stack, 'Table', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
   const queueOf: Record<string, IQueue> = Object.fromEntries(queues.map((q) => [q.id, new QueueWithDlq(stack, q.id, { spec: q }).queue]));
-  const resources: LinkResources = { table, queue: (id) => queueOf[id] as IQueue, sesIdentityArn: 'arn:aws:ses:eu-west-1:000000000000:identity/example.com' };
+  const userPoolArn = 'arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_EXAMPLE';
+  const resources: LinkResources = { table, queue: (id) => queueOf[id] as IQueue, sesIdentityArn: 'arn:aws:ses:eu-west-1:000000000000:identity/example.com', userPoolArn };
   const json = (spec: Parameters<typeof linkStatements>[0]) => stack.resolve(linkStatements(spec, resources).map((s) => s.toStatementJson())) as Record<string, unknown>[];
 
   it('turns a table link into one statement: its actions, on the table, on its key prefixes; and Query on each named index', () => {
@@ -154,6 +166,16 @@ describe('link statements', () => {
       { Action: 'ses:SendEmail', Effect: 'Allow', Resource: 'arn:aws:ses:eu-west-1:000000000000:identity/example.com' },
     ]);
   });
+
+  it('turns the identity-provider link into exactly the three Cognito admin actions on the user pool', () => {
+    expect(json({ links: [{ to: 'identity-provider' }] })).toEqual([
+      {
+        Action: ['cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser'],
+        Effect: 'Allow',
+        Resource: userPoolArn,
+      },
+    ]);
+  });
 });
 
 describe('catalog rules', () => {
@@ -180,7 +202,12 @@ describe('catalog rules', () => {
     const consumer = new NodeFunction(stack, 'Consumer', {
       spec,
       environment: { ...devValues, tableName: 't' },
-      resources: { table, queue: () => queue.queue, sesIdentityArn: 'arn:aws:ses:eu-west-1:000000000000:identity/example.com' },
+      resources: {
+        table,
+        queue: () => queue.queue,
+        sesIdentityArn: 'arn:aws:ses:eu-west-1:000000000000:identity/example.com',
+        userPoolArn: 'arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_EXAMPLE',
+      },
       logRetention: stages.dev.logs.retention,
       logRemovalPolicy: RemovalPolicy.DESTROY,
     });

@@ -244,6 +244,8 @@ interface Use {
   queue?: string;
   /** The From address, for ses:SendEmail. */
   from?: string;
+  /** The user pool id, for cognito-idp actions. */
+  userPool?: string;
 }
 
 interface Command {
@@ -292,6 +294,8 @@ function usesOf(command: Command): Use[] {
   }
   if (name === 'SendMessageCommand') return [{ action: 'sqs:SendMessage', queue: String(input.QueueUrl).split('/').pop() as string }];
   if (name === 'SendEmailCommand') return [{ action: 'ses:SendEmail', from: String(input.FromEmailAddress) }];
+  const cognito = /^(Admin\w+)Command$/.exec(name)?.[1];
+  if (cognito) return [{ action: `cognito-idp:${cognito}`, userPool: String(input.UserPoolId) }];
   return [{ action: `unmapped:${name}` }];
 }
 
@@ -311,6 +315,7 @@ function statementAllows(statement: PolicyStatementJson, use: Use): boolean {
     const domain = /@([^>\s]+)>?$/.exec(use.from ?? '')?.[1];
     return domain !== undefined && resource.includes(`:identity/${domain}"`);
   }
+  if (use.action.startsWith('cognito-idp:')) return use.userPool !== undefined && resource.includes(`:userpool/${use.userPool}"`);
   return false;
 }
 
@@ -335,6 +340,7 @@ async function driveRecording(fn: TemplateFunction, events: unknown[], scenario:
     const { DynamoDBClient, ConditionalCheckFailedException } = await import('@aws-sdk/client-dynamodb');
     const { SQSClient } = await import('@aws-sdk/client-sqs');
     const { SESv2Client } = await import('@aws-sdk/client-sesv2');
+    const { CognitoIdentityProviderClient } = await import('@aws-sdk/client-cognito-identity-provider');
     const recorded: Command[] = [];
     let workFailed = false;
     const respond = async (command: Command): Promise<unknown> => {
@@ -358,12 +364,15 @@ async function driveRecording(fn: TemplateFunction, events: unknown[], scenario:
         case 'SendMessageCommand':
         case 'SendEmailCommand':
           return { MessageId: 'fake-message-id' };
+        case 'AdminUserGlobalSignOutCommand':
+        case 'AdminDisableUserCommand':
+          return { $metadata: {} };
         default:
           return {};
       }
     };
     const record = (client: { prototype: object }) => jest.spyOn(client.prototype as { send: (c: Command) => Promise<unknown> }, 'send').mockImplementation(respond);
-    for (const client of [DynamoDBDocumentClient, DynamoDBClient, SQSClient, SESv2Client]) record(client as unknown as { prototype: object });
+    for (const client of [DynamoDBDocumentClient, DynamoDBClient, SQSClient, SESv2Client, CognitoIdentityProviderClient]) record(client as unknown as { prototype: object });
     const module = await loadHandler(fn.entry);
     // The runs' own log lines are not what is tested here.
     (await import('../../shared/observability/logger')).logger.setLogLevel('SILENT');
@@ -438,6 +447,8 @@ function outboxStreamEvent(): DynamoDBStreamEvent {
 /** The events each worker is driven with: every subject kind its step handles. */
 const WORKER_EVENTS: Record<string, () => unknown[]> = {
   'outbox-relay': () => [outboxStreamEvent()],
+  // A customer's logins come from the table; a user's is the subject's own.
+  'disable-logins': () => [sqsEventOf(cascadeEventFactory(), cascadeEventFactory({ subject: { type: 'user', customerId: 'cust-1001', userId: 'user-7' } }))],
   'revoke-devices': () => [sqsEventOf(cascadeEventFactory(), cascadeEventFactory({ subject: { type: 'user', customerId: 'cust-1001', userId: 'user-7' } }))],
   'end-sessions': () => [sqsEventOf(cascadeEventFactory(), cascadeEventFactory({ subject: { type: 'user', customerId: 'cust-1001', userId: 'user-7' } }))],
   // Without a recipient the consumer reads the address from the table; with one it does not.
@@ -496,8 +507,23 @@ describe('every AWS call a worker makes is allowed by its role', () => {
       { action: 'dynamodb:Query', index: 'byParent' },
       { action: 'sqs:SendMessage', queue: 'RevokeDevicesQueue787BA4A3' },
       { action: 'ses:SendEmail', from: 'x <no-reply@dev.example.com>' },
+      { action: 'cognito-idp:AdminDisableUser', userPool: stages.dev.identity.userPoolId },
     ];
     for (const use of outside) expect({ use, allowed: fn.statements.some((s) => statementAllows(s, use)) }).toEqual({ use, allowed: false });
     expect(fn.statements.some((s) => statementAllows(s, { action: 'dynamodb:UpdateItem', partitionKey: 'CUSTOMER#cust-1001' }))).toBe(true);
+  });
+
+  it('would catch disable-logins calling Cognito outside its pool or its three actions, or changing a customer item', () => {
+    const fn = fns.find((f) => f.name === 'disable-logins') as TemplateFunction;
+    const outside: Use[] = [
+      { action: 'cognito-idp:AdminDisableUser', userPool: 'us-east-1_OTHER' },
+      { action: 'cognito-idp:AdminDeleteUser', userPool: stages.dev.identity.userPoolId },
+      { action: 'dynamodb:UpdateItem', partitionKey: 'CUSTOMER#cust-1001' },
+    ];
+    for (const use of outside) expect({ use, allowed: fn.statements.some((s) => statementAllows(s, use)) }).toEqual({ use, allowed: false });
+    for (const action of ['AdminUserGlobalSignOut', 'AdminDisableUser', 'AdminEnableUser']) {
+      const use: Use = { action: `cognito-idp:${action}`, userPool: stages.dev.identity.userPoolId };
+      expect({ use, allowed: fn.statements.some((s) => statementAllows(s, use)) }).toEqual({ use, allowed: true });
+    }
   });
 });

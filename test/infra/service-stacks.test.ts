@@ -87,7 +87,8 @@ const EXPECTED_VARIABLES: Record<string, readonly string[]> = {
   'delete-customer': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
   'delete-user': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
   'get-request-status': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
-  'outbox-relay': [...COMMON, 'TABLE_NAME', 'REVOKE_DEVICES_QUEUE_URL', 'END_SESSIONS_QUEUE_URL', 'SEND_EMAIL_QUEUE_URL', 'ERASE_LOGINS_QUEUE_URL'],
+  'outbox-relay': [...COMMON, 'TABLE_NAME', 'DISABLE_LOGINS_QUEUE_URL', 'REVOKE_DEVICES_QUEUE_URL', 'END_SESSIONS_QUEUE_URL', 'SEND_EMAIL_QUEUE_URL', 'ERASE_LOGINS_QUEUE_URL'],
+  'disable-logins': [...COMMON, 'TABLE_NAME', 'IDENTITY_PROVIDER'],
   'revoke-devices': [...COMMON, 'TABLE_NAME'],
   'end-sessions': [...COMMON, 'TABLE_NAME'],
   'send-email': [...COMMON, 'TABLE_NAME', 'MAIL_SENDER', 'MAIL_TRANSPORT'],
@@ -125,6 +126,11 @@ const EXPECTED_TABLE_GRANTS: Record<string, TableGrant[]> = {
   ],
   'get-request-status': [{ on: 'table', actions: ['dynamodb:GetItem'], leadingKeys: ['REQUEST#*'] }],
   'outbox-relay': [{ on: 'table', actions: ['dynamodb:DeleteItem'], leadingKeys: ['OUTBOX#*'] }],
+  'disable-logins': [
+    { on: 'table', actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: ['PROCESSED#*', 'REQUEST#*'] },
+    // Reads the subject's logins; changes nothing of the customer's items.
+    { on: 'table', actions: ['dynamodb:Query'], leadingKeys: ['CUSTOMER#*'] },
+  ],
   'revoke-devices': [
     { on: 'table', actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: ['PROCESSED#*', 'REQUEST#*'] },
     { on: 'table', actions: ['dynamodb:Query', 'dynamodb:UpdateItem'], leadingKeys: ['CUSTOMER#*'] },
@@ -464,6 +470,25 @@ describe('grants', () => {
       expect(ses[0]?.Action).toBe('ses:SendEmail');
       expect(JSON.stringify(ses[0]?.Resource)).toContain(`:identity/${config.mail.sesIdentity}`);
     }
+  });
+
+  it('lets only disable-logins use Cognito: exactly its three admin actions, on the stage\'s user pool', () => {
+    const cognitoOf = (spec: FunctionSpec) => statementsOf(spec).filter((s) => [s.Action].flat().some((a) => a.startsWith('cognito-idp:')));
+    const others = functions.filter((f) => f.name !== 'disable-logins');
+    for (const spec of others) expect({ fn: spec.name, cognito: cognitoOf(spec) }).toEqual({ fn: spec.name, cognito: [] });
+    const statements = cognitoOf(functions.find((f) => f.name === 'disable-logins') as FunctionSpec);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]?.Effect).toBe('Allow');
+    expect([statements[0]?.Action].flat().sort()).toEqual(['cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser', 'cognito-idp:AdminUserGlobalSignOut']);
+    // arn:<partition>:cognito-idp:<the pool's region>:<account>:userpool/<pool id>
+    expect(statements[0]?.Resource).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cognito-idp:us-east-1:`, { Ref: 'AWS::AccountId' }, `:userpool/${config.identity.userPoolId}`]],
+    });
+  });
+
+  it('gives disable-logins its user pool as IDENTITY_PROVIDER', () => {
+    const spec = functions.find((f) => f.name === 'disable-logins') as FunctionSpec;
+    expect(lambdaOf(spec).resource.Properties.Environment.Variables.IDENTITY_PROVIDER).toBe(`cognito:${config.identity.userPoolId}`);
   });
 });
 

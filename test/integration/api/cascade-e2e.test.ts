@@ -71,7 +71,7 @@ it('v2: a user deletion goes from IN_PROGRESS to SUCCESS, touching only that use
   expect(done).toMatchObject({ steps: { devices: { status: 'SUCCESS' }, sessions: { status: 'SUCCESS' }, email: { status: 'SUCCESS' } } });
   // Access ended when the last of the access steps succeeded (the email step does not count).
   const view = done as unknown as { accessRevokedAt?: string; steps: Record<string, { updatedAt: string }> };
-  expect(view.accessRevokedAt).toBe([view.steps.devices!.updatedAt, view.steps.sessions!.updatedAt].sort().at(-1));
+  expect(view.accessRevokedAt).toBe([view.steps.identity!.updatedAt, view.steps.devices!.updatedAt, view.steps.sessions!.updatedAt].sort().at(-1));
 
   const devices = await partition('acme', keys.prefixes.device);
   expect(devices['d-leave-1']).toMatchObject({ status: 'REVOKED', revokedAt: expect.any(String), revokedByRequestId: requestId });
@@ -115,7 +115,7 @@ it('hard delete: every user of a customer with more users than one transaction h
   // The erasure step reports itself: the logins beyond the transaction were its work.
   const status = await call(stack, 'GET', `/api/v2/requests/${requestId}`, { token: admin });
   const steps = (status.json.content as { steps: Record<string, { status: string }> }[])[0]?.steps;
-  expect(Object.keys(steps ?? {}).sort()).toEqual(['devices', 'email', 'erasure', 'sessions']);
+  expect(Object.keys(steps ?? {}).sort()).toEqual(['devices', 'email', 'erasure', 'identity', 'sessions']);
   expect(steps?.erasure?.status).toBe('SUCCESS');
   const users = Object.values(await partition('big-family', keys.prefixes.user));
   expect(users).toHaveLength(120);

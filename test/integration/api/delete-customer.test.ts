@@ -58,11 +58,11 @@ describe('DELETE /customer/{customerId}: 200', () => {
       status: 'IN_PROGRESS',
       ownerAccountId: 'reseller-1',
       subject: { type: 'customer', customerId: 'seed-curl' },
-      steps: { devices: { status: 'PENDING' }, sessions: { status: 'PENDING' }, email: { status: 'PENDING' } },
+      steps: { identity: { status: 'PENDING' }, devices: { status: 'PENDING' }, sessions: { status: 'PENDING' }, email: { status: 'PENDING' } },
     });
     expect((await table.audits('seed-curl')).map((a) => a.outcome)).toEqual(['ALLOWED']);
     const outbox = await table.outbox(requestId);
-    expect(outbox.map((o) => o.queue).sort()).toEqual(['end-sessions', 'revoke-devices', 'send-email']);
+    expect(outbox.map((o) => o.queue).sort()).toEqual(['disable-logins', 'end-sessions', 'revoke-devices', 'send-email']);
     // The parent's live-children count went down in the same write.
     expect((await table.customer('reseller-1'))?.liveChildren).toBe(liveChildrenBefore - 1);
   });
@@ -204,9 +204,9 @@ describe('hard delete', () => {
     expect(response.status).toBe(200);
     const users = await Promise.all(Array.from({ length: 120 }, (_, i) => table.user('big-family', `member-${i}`)));
     // The transaction's other items: the customer, its parent's counter, the audit record, the
-    // request, and one outbox event for each of the hard delete's 4 steps. The rest of the room is
+    // request, and one outbox event for each of the hard delete's 5 steps. The rest of the room is
     // the users'; those beyond it are the erasure step's (see cascade-e2e.test.ts).
-    const otherItems = 1 + 1 + 1 + 1 + 4;
+    const otherItems = 1 + 1 + 1 + 1 + 5;
     expect(users.filter((u) => u?.status === 'DELETED' && !('email' in u) && !('name' in u))).toHaveLength(MAX_TRANSACTION_ITEMS - otherItems);
   });
 
@@ -226,7 +226,7 @@ describe('Idempotency-Key', () => {
     expect(second.text).toBe(first.text);
     const requests = (await table.all('request')).filter((r) => (r.subject as { customerId: string }).customerId === 'idem');
     expect(requests).toHaveLength(1);
-    expect(await table.outbox(String(first.json.requestId))).toHaveLength(3);
+    expect(await table.outbox(String(first.json.requestId))).toHaveLength(4);
   });
 
   it('refuses the same key on a different request with 422', async () => {
@@ -247,7 +247,7 @@ describe('concurrency', () => {
     expect(statuses.every((s) => s === 200 || s === 404 || s === 409)).toBe(true);
     const requests = (await table.all('request')).filter((r) => (r.subject as { customerId: string }).customerId === 'contended');
     expect(requests).toHaveLength(1);
-    expect(await table.outbox(String(requests[0]?.requestId))).toHaveLength(3);
+    expect(await table.outbox(String(requests[0]?.requestId))).toHaveLength(4);
     expect((await table.audits('contended')).filter((a) => a.outcome === 'ALLOWED')).toHaveLength(1);
   });
 });

@@ -54,7 +54,7 @@ describe('success ACK', () => {
     expect(user).not.toHaveProperty('email');
     expect(await table.request(requestId!)).toMatchObject({ status: 'IN_PROGRESS', ownerAccountId: 'parent', subject: { type: 'user', customerId: 'child', userId: 'u-child' } });
     expect((await table.audits('child')).filter((a) => a.action === 'user.delete' && a.outcome === 'ALLOWED')).toHaveLength(1);
-    expect(await table.outbox(requestId!)).toHaveLength(3);
+    expect(await table.outbox(requestId!)).toHaveLength(4);
   });
 
   it('lets a requestor delete a user of its own account', async () => {
@@ -148,13 +148,14 @@ describe('GET /api/v2/requests/{requestId}', () => {
       status: 'IN_PROGRESS',
       subject: { type: 'user', customerId: 'child', userId: 'u-child-idem' },
       steps: {
+        identity: { status: 'PENDING', attempts: 0, lastError: null },
         devices: { status: 'PENDING', attempts: 0, lastError: null },
         sessions: { status: 'PENDING', attempts: 0, lastError: null },
         email: { status: 'PENDING', attempts: 0, lastError: null },
       },
     });
     // A user deletion runs exactly the steps that declare they join it: no erasure (its transaction erases the user).
-    expect(Object.keys(view?.steps as object).sort()).toEqual(['devices', 'email', 'sessions']);
+    expect(Object.keys(view?.steps as object).sort()).toEqual(['devices', 'email', 'identity', 'sessions']);
     expect(view).toHaveProperty('createdAt');
     expect(view).toHaveProperty('updatedAt');
 

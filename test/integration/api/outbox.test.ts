@@ -92,7 +92,7 @@ async function drainStreamUntilAcknowledged(expected: number, timeoutMs = 15000)
   return acknowledged;
 }
 
-it('delivers all three events after SQS was unreachable at delete time', async () => {
+it('delivers all four events after SQS was unreachable at delete time', async () => {
   // Prepare: SQS is down.
   proxy.cut();
   const token = await tokenFor({ accountId: 'reseller-1', role: 'RESALE', scope: 'customers:delete' });
@@ -102,14 +102,14 @@ it('delivers all three events after SQS was unreachable at delete time', async (
   expect(response.status).toBe(200);
   const requestId = String(response.json.requestId);
 
-  // ... and the relay cannot publish: nothing is acknowledged, the outbox keeps all three entries.
+  // ... and the relay cannot publish: nothing is acknowledged, the outbox keeps all four entries.
   const whileDown = await stack.streamPoller!.pollOnce();
   expect(whileDown).toBe(0);
-  expect(await tableReader(stack).outbox(requestId)).toHaveLength(3);
+  expect(await tableReader(stack).outbox(requestId)).toHaveLength(4);
 
   // SQS comes back: the stream retries the same records.
   proxy.restore();
-  expect(await drainStreamUntilAcknowledged(3)).toBeGreaterThanOrEqual(3);
+  expect(await drainStreamUntilAcknowledged(4)).toBeGreaterThanOrEqual(4);
 
   // Assess: every queue of a soft customer deletion's steps got its event, for this request, and the outbox is empty.
   const { sqs } = testClients();
@@ -139,7 +139,7 @@ it('delivers the events of a deletion whose function died right after committing
   });
 
   // Act: only the relay runs.
-  expect(await drainStreamUntilAcknowledged(3)).toBeGreaterThanOrEqual(3);
+  expect(await drainStreamUntilAcknowledged(4)).toBeGreaterThanOrEqual(4);
 
   // Assess
   const { sqs } = testClients();

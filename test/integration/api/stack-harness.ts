@@ -19,6 +19,7 @@ export async function startTestStack(seed: SeedData, options: { pollers?: boolea
     queuePrefix: `${uniqueName('q')}-`,
     visibilityTimeoutSeconds: 2,
     mailDir: mkdtempSync(join(tmpdir(), 'mail-')),
+    loginRecordFile: join(mkdtempSync(join(tmpdir(), 'logins-')), 'disabled-logins.json'),
     pollers: options.pollers ?? false,
     log: { info: (m) => logs.push(m), error: (m, f) => logs.push(`${m} ${JSON.stringify(f)}`) },
   });

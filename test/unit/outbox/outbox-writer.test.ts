@@ -40,9 +40,14 @@ function sequentialIds() {
 /** SPEC "Requests, steps and events", read off the step declarations: a literal table. */
 describe('cascadeWriteFor', () => {
   it.each([
-    ['customer.delete', 'soft', ['devices', 'sessions', 'email'], ['revoke-devices', 'end-sessions', 'send-email']],
-    ['customer.delete', 'hard', ['devices', 'sessions', 'email', 'erasure'], ['revoke-devices', 'end-sessions', 'send-email', 'erase-logins']],
-    ['user.delete', 'hard', ['devices', 'sessions', 'email'], ['revoke-devices', 'end-sessions', 'send-email']],
+    ['customer.delete', 'soft', ['identity', 'devices', 'sessions', 'email'], ['disable-logins', 'revoke-devices', 'end-sessions', 'send-email']],
+    [
+      'customer.delete',
+      'hard',
+      ['identity', 'devices', 'sessions', 'email', 'erasure'],
+      ['disable-logins', 'revoke-devices', 'end-sessions', 'send-email', 'erase-logins'],
+    ],
+    ['user.delete', 'hard', ['identity', 'devices', 'sessions', 'email'], ['disable-logins', 'revoke-devices', 'end-sessions', 'send-email']],
   ] as const)('%s (%s) runs steps %j, one event on each of %j', (type, mode, steps, queues) => {
     // Act
     const write = cascadeWriteFor(requestFactory({ type, mode }), factFactory({ mode }), sequentialIds());
@@ -58,7 +63,7 @@ describe('cascadeWriteFor', () => {
     const write = cascadeWriteFor(requestFactory({ mode: 'hard' }), factFactory({ mode: 'hard' }), sequentialIds());
 
     // Assess
-    expect(write.request.accessSteps).toEqual(['devices', 'sessions']);
+    expect(write.request.accessSteps).toEqual(['identity', 'devices', 'sessions']);
   });
 
   it('gives each step its own event id, and the fact to every event', () => {

@@ -1,5 +1,6 @@
 import { consumerOf, variablesOf } from '../../../infra/catalog';
 import type { Environment } from '../../../shared/config/env';
+import { disableLoginsFromEnv } from '../../../shared/workers/steps/disable-logins';
 import { endSessionsFromEnv } from '../../../shared/workers/steps/end-sessions';
 import { eraseLoginsFromEnv } from '../../../shared/workers/steps/erase-logins';
 import { revokeDevicesFromEnv } from '../../../shared/workers/steps/revoke-devices';
@@ -11,11 +12,13 @@ describe('step consumer factories', () => {
     TABLE_NAME: 'worker-tests-unused-table',
     MAIL_TRANSPORT: 'ses',
     MAIL_SENDER: 'Customer Deletion <no-reply@customer-deletion.test>',
+    IDENTITY_PROVIDER: 'cognito:us-east-1_EXAMPLE',
     POWERTOOLS_SERVICE_NAME: 'customer-deletion-test',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   };
 
   it.each([
+    ['identity', disableLoginsFromEnv],
     ['devices', revokeDevicesFromEnv],
     ['sessions', endSessionsFromEnv],
     ['email', sendEmailFromEnv],
@@ -40,6 +43,16 @@ describe('step consumer factories', () => {
   it('refuses a mail transport it does not know', () => {
     // Act / Assess
     expect(() => sendEmailFromEnv({ ...env, MAIL_TRANSPORT: 'smtp' })).toThrow("MAIL_TRANSPORT must be 'ses' or 'sink:<directory>', got 'smtp'");
+  });
+
+  it('refuses an identity provider it does not know', () => {
+    // Act / Assess
+    expect(() => disableLoginsFromEnv({ ...env, IDENTITY_PROVIDER: 'ldap://idp' })).toThrow("IDENTITY_PROVIDER must be 'cognito:<userPoolId>' or 'local:<file>', got 'ldap://idp'");
+  });
+
+  it('refuses to start the identity step without IDENTITY_PROVIDER', () => {
+    // Act / Assess
+    expect(() => disableLoginsFromEnv({ ...env, IDENTITY_PROVIDER: undefined })).toThrow('IDENTITY_PROVIDER environment variable is not set');
   });
 
   it('refuses a sink transport without a directory', () => {

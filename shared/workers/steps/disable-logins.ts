@@ -1,0 +1,49 @@
+import { tableFromEnv } from '../../adapters/dynamodb/client';
+import { DynamoDbLoginDirectory } from '../../adapters/dynamodb/login-directory';
+import { CognitoIdentityProvider, createCognitoClient } from '../../adapters/identity/cognito-identity-provider';
+import { LocalIdentityProvider } from '../../adapters/identity/local-identity-provider';
+import { requireEnv, type Environment } from '../../config/env';
+import { mapWithConcurrency } from '../concurrency';
+import type { IdentityProvider, LoginDirectory } from '../ports';
+import { createStepConsumer, tableStepPorts, type StepConsumerPorts } from '../step-consumer';
+import { workerHandler } from '../worker-handler';
+
+/** Logins handled at once: enough to hide latency, few enough to stay inside the provider's admin API rate. */
+const LOGINS_IN_FLIGHT = 4;
+
+/**
+ * Step `identity`: ends the subject's access at the identity provider. A customer: every login of
+ * it, whatever its status in the table (a hard delete has erased them there, but they must still be
+ * disabled at the provider); a user: that login. For each, its sessions end at the provider, then
+ * it is disabled. A login the provider does not know counts as done. Idempotent, so a re-run after
+ * a timeout or a failure (the whole event is retried) does nothing twice that matters.
+ */
+export function createDisableLoginsHandler(ports: StepConsumerPorts & { identity: IdentityProvider; logins: LoginDirectory }) {
+  return createStepConsumer('identity', ports, async (event, context) => {
+    const { subject } = event;
+    const ids = subject.type === 'user' ? [subject.userId] : await ports.logins.loginIdsOf(subject.customerId);
+    const outcomes = await mapWithConcurrency(ids, LOGINS_IN_FLIGHT, (id) => ports.identity.signOutAndDisable({ id, customerId: subject.customerId }, context));
+    return { disabled: outcomes.filter((o) => o === 'disabled').length, unknown: outcomes.filter((o) => o === 'unknown').length };
+  });
+}
+
+/** IDENTITY_PROVIDER selects the adapter: `cognito:<userPoolId>` in AWS, `local:<file>` (the local token issuer's record) in the local stack. */
+export function createIdentityProvider(spec: string): IdentityProvider {
+  if (spec.startsWith('cognito:') && spec.length > 'cognito:'.length) {
+    const userPoolId = spec.slice('cognito:'.length);
+    return new CognitoIdentityProvider(createCognitoClient(userPoolId), userPoolId);
+  }
+  if (spec.startsWith('local:') && spec.length > 'local:'.length) return new LocalIdentityProvider(spec.slice('local:'.length));
+  throw new Error(`IDENTITY_PROVIDER must be 'cognito:<userPoolId>' or 'local:<file>', got '${spec.slice(0, 40)}'`);
+}
+
+export function disableLoginsFromEnv(env: Environment) {
+  const table = tableFromEnv(env);
+  return workerHandler(
+    createDisableLoginsHandler({
+      ...tableStepPorts(table, 'identity'),
+      identity: createIdentityProvider(requireEnv(env, 'IDENTITY_PROVIDER')),
+      logins: new DynamoDbLoginDirectory(table.doc, table.tableName),
+    }),
+  );
+}
