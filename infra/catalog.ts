@@ -38,7 +38,7 @@ export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'Dele
 export type Link =
   /** The table: TABLE_NAME, and exactly these actions on items whose partition key starts with these prefixes. */
   | { to: 'table'; actions: readonly TableAction[]; keyPrefixes: readonly KeyPrefix[]; indexes?: readonly IndexName[] }
-  /** Bearer-token verification: the issuer's JWKS URL, issuer, audience, maximum token age. No AWS permission. */
+  /** Bearer-token verification: the issuer's kind, JWKS URL, issuer, audience or app clients, scope prefix, maximum token age. No AWS permission. */
   | { to: 'token-verifier' }
   /** A step's queue: its URL variable and `sqs:SendMessage` on it. */
   | { to: 'queue'; queue: QueueId }
@@ -238,7 +238,16 @@ export interface StreamConsumerSpec extends FunctionBase {
   filter: { eventNames: readonly ('INSERT' | 'MODIFY' | 'REMOVE')[]; partitionKeyPrefix: KeyPrefix };
 }
 
-export type FunctionSpec = ApiFunctionSpec | QueueConsumerSpec | StreamConsumerSpec;
+/** A function Amazon Cognito invokes, not this service: deployed only for a stage whose issuer is a
+ * Cognito user pool that asks for it, never part of `functions` (the local stack has no user pool). */
+export interface CognitoTriggerSpec extends FunctionBase {
+  kind: 'cognito-trigger';
+  /** The user pool trigger it serves, and the event version it expects. */
+  trigger: 'PreTokenGeneration';
+  eventVersion: 'V2_0';
+}
+
+export type FunctionSpec = ApiFunctionSpec | QueueConsumerSpec | StreamConsumerSpec | CognitoTriggerSpec;
 
 /** What the delete functions write in one transaction: the target, its parent, audit, request, outbox, idempotency key. */
 const deletionWrites: Link = {
@@ -296,6 +305,19 @@ export const queueConsumers: readonly QueueConsumerSpec[] = steps.map(
 export const streamConsumers: readonly StreamConsumerSpec[] = [outboxRelay];
 export const functions: readonly FunctionSpec[] = [...apiFunctions, outboxRelay, ...queueConsumers];
 
+/** Adds `role` and `accountId` to a Cognito user pool's access tokens (SPEC "Cognito as the issuer"). No link: it reads only its event. */
+export const preTokenGenerationTrigger: CognitoTriggerSpec = {
+  kind: 'cognito-trigger',
+  name: 'pre-token-generation',
+  entry: 'functions/auth/pre-token-generation.ts',
+  trigger: 'PreTokenGeneration',
+  eventVersion: 'V2_0',
+  // On the sign-in path of every user of the pool: Cognito waits at most 5 seconds for a trigger.
+  timeoutSeconds: 5,
+  memoryMb: 256,
+  links: [],
+};
+
 export function functionSpec(name: string): FunctionSpec {
   const spec = functions.find((fn) => fn.name === name);
   if (!spec) throw new Error(`No function ${name} in the catalog`);
@@ -310,7 +332,17 @@ export function consumerOf(step: StepName): QueueConsumerSpec {
 
 /** Variables every function gets: its logger's service name and level. */
 export const COMMON_VARIABLES = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL'] as const;
-export const TOKEN_VERIFIER_VARIABLES = ['JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_MAX_TOKEN_AGE_SECONDS'] as const;
+/** The same seven for either issuer kind (JWT_ISSUER_KIND `oidc` or `cognito`): a variable the kind does
+ * not use is `-` (JWT_CLIENT_IDS and JWT_SCOPE_PREFIX for oidc, JWT_AUDIENCE for cognito). */
+export const TOKEN_VERIFIER_VARIABLES = [
+  'JWT_ISSUER_KIND',
+  'JWKS_URL',
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+  'JWT_CLIENT_IDS',
+  'JWT_SCOPE_PREFIX',
+  'JWT_MAX_TOKEN_AGE_SECONDS',
+] as const;
 export const MAIL_VARIABLES = ['MAIL_SENDER', 'MAIL_TRANSPORT'] as const;
 /** `cognito:<userPoolId>` in AWS, `local:<file>` (the local token issuer's record) in the local stack. */
 export const IDENTITY_PROVIDER_VARIABLES = ['IDENTITY_PROVIDER'] as const;

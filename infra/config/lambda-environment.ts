@@ -1,4 +1,5 @@
 import { queueIds, queueUrlVariable, variablesOf, type EnvName, type FunctionSpec, type QueueId } from '../catalog';
+import { tokenVerifierVariables, type AuthConfig } from './auth';
 import { SERVICE_NAME } from './stages';
 
 /**
@@ -9,7 +10,8 @@ import { SERVICE_NAME } from './stages';
 export interface EnvironmentValues {
   tableName: string;
   queueUrls: Readonly<Record<QueueId, string>>;
-  auth: { jwksUrl: string; issuer: string; audience: string; maxTokenAgeSeconds: number };
+  /** The stage's issuer (either kind); `tokenVerifierVariables` turns it into the token-verifier link's variables. */
+  auth: AuthConfig;
   mail: { sender: string; transport: string };
   /** IDENTITY_PROVIDER: `cognito:<userPoolId>` in AWS, `local:<file>` in the local stack. */
   identity: { provider: string };
@@ -20,10 +22,7 @@ export interface EnvironmentValues {
 export function variableValues(values: EnvironmentValues): Record<EnvName, string> {
   return {
     TABLE_NAME: values.tableName,
-    JWKS_URL: values.auth.jwksUrl,
-    JWT_ISSUER: values.auth.issuer,
-    JWT_AUDIENCE: values.auth.audience,
-    JWT_MAX_TOKEN_AGE_SECONDS: String(values.auth.maxTokenAgeSeconds),
+    ...tokenVerifierVariables(values.auth),
     MAIL_SENDER: values.mail.sender,
     MAIL_TRANSPORT: values.mail.transport,
     IDENTITY_PROVIDER: values.identity.provider,

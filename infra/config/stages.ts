@@ -1,4 +1,5 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { authConfigProblems, type AuthConfig } from './auth';
 
 /**
  * Per-stage configuration for the AWS deployment: the values that differ between a developer
@@ -22,13 +23,9 @@ export interface StageConfig {
   region?: string;
   /** Production keeps data when the stack goes away (RETAIN, deletion protection on the table). */
   production: boolean;
-  /** Bearer-token verification inside the API functions (jose): JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_MAX_TOKEN_AGE_SECONDS. */
-  auth: {
-    jwksUrl: string;
-    issuer: string;
-    audience: string;
-    maxTokenAgeSeconds: number;
-  };
+  /** Bearer-token verification inside the API functions (jose): a generic OIDC issuer (exact `aud`) or a
+   * Cognito user pool (access tokens, `client_id`, resource-server scopes); see infra/config/auth.ts. */
+  auth: AuthConfig;
   /** Deletion notices go through SES: MAIL_SENDER is the From header; the send-email function may
    * send only as this verified identity (a domain or an address). */
   mail: {
@@ -67,6 +64,7 @@ export const stages: Record<StageName, StageConfig> = {
     stage: 'dev',
     production: false,
     auth: {
+      kind: 'oidc',
       jwksUrl: 'https://auth.dev.example.com/.well-known/jwks.json',
       issuer: 'https://auth.dev.example.com/',
       audience: 'customer-deletion-api',
@@ -85,6 +83,7 @@ export const stages: Record<StageName, StageConfig> = {
     stage: 'prod',
     production: true,
     auth: {
+      kind: 'oidc',
       jwksUrl: 'https://auth.example.com/.well-known/jwks.json',
       issuer: 'https://auth.example.com/',
       audience: 'customer-deletion-api',
@@ -120,12 +119,7 @@ export const COGNITO_USER_POOL_ID = /^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/;
 
 export function validateStageConfig(config: StageConfig): void {
   const problems: string[] = [];
-  if (!/^https:\/\//.test(config.auth.jwksUrl)) problems.push('auth.jwksUrl must be an https URL');
-  if (config.auth.issuer === '') problems.push('auth.issuer is empty');
-  if (config.auth.audience === '') problems.push('auth.audience is empty');
-  if (!Number.isInteger(config.auth.maxTokenAgeSeconds) || config.auth.maxTokenAgeSeconds <= 0) {
-    problems.push('auth.maxTokenAgeSeconds must be a positive integer');
-  }
+  problems.push(...authConfigProblems(config.auth));
   if (config.mail.sesIdentity === '' || !config.mail.sender.includes(config.mail.sesIdentity)) {
     problems.push('mail.sender must be an address of mail.sesIdentity (SES only sends as a verified identity)');
   }

@@ -134,7 +134,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const values: EnvironmentValues = {
       tableName,
       queueUrls: Object.fromEntries(Object.values(queues).map((q) => [q.id, q.url])) as Record<QueueId, string>,
-      auth: { jwksUrl: `${url}/.well-known/jwks.json`, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, maxTokenAgeSeconds: LOCAL_MAX_TOKEN_AGE_SECONDS },
+      auth: { kind: 'oidc', jwksUrl: `${url}/.well-known/jwks.json`, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, maxTokenAgeSeconds: LOCAL_MAX_TOKEN_AGE_SECONDS },
       mail: { sender: 'Customer Deletion <no-reply@customer-deletion.local>', transport: `sink:${mailDir}` },
       identity: { provider: `local:${loginRecord}` },
       logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',

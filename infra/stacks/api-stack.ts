@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { apiFunctions, type HttpMethod as CatalogHttpMethod } from '../catalog';
 import type { EnvironmentValues } from '../config/lambda-environment';
 import type { StageConfig } from '../config/stages';
+import { PreTokenGenerationTrigger } from '../constructs/cognito-trigger';
 import { NodeFunction, type LinkResources } from '../constructs/node-function';
 import { pascal } from './messaging-stack';
 
@@ -49,6 +50,8 @@ export class ApiStack extends Stack {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly functions: NodeFunction[];
+  /** The Cognito pre-token-generation trigger, when the stage's issuer is a user pool that asks for it. */
+  readonly preTokenGeneration?: PreTokenGenerationTrigger;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -93,6 +96,16 @@ export class ApiStack extends Stack {
       }
       return fn;
     });
+
+    if (config.auth.kind === 'cognito' && config.auth.preTokenGenerationTrigger) {
+      this.preTokenGeneration = new PreTokenGenerationTrigger(this, 'PreTokenGeneration', {
+        auth: config.auth,
+        environment: props.environment,
+        resources: props.resources,
+        logRetention: config.logs.retention,
+        logRemovalPolicy: removalPolicy,
+      });
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the customer deletion API' });
   }

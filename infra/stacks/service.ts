@@ -77,7 +77,7 @@ export function createServiceStacks(scope: Construct, config: StageConfig, env?:
     api: api.api,
     queues: messaging.queues,
     relayFailures: messaging.relayFailures,
-    functions: [...api.functions, ...workers.functions],
+    functions: [...api.functions, ...(api.preTokenGeneration ? [api.preTokenGeneration.fn] : []), ...workers.functions],
     relays: workers.relays,
   });
 

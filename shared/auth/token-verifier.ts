@@ -3,15 +3,17 @@ import type { Actor } from '../domain/model';
 import { DependencyUnavailableError, DomainError, UnauthorizedError } from '../domain/errors';
 
 /**
- * Bearer-token verification: the only place that knows about JWTs. Every token problem becomes an
+ * Bearer-token verification: the only place that knows about JWTs, from a generic OIDC issuer or
+ * from an Amazon Cognito user pool (`kind`). Every token problem becomes an
  * `UnauthorizedError` whose `reason` is for logs only; a JWKS that cannot be fetched becomes a
  * `DependencyUnavailableError('jwks')`. The token itself never reaches an error or a log.
  */
 
-export interface TokenVerifierConfig {
+/** What both issuer kinds share. */
+interface CommonVerifierConfig {
   jwksUrl: string;
+  /** Compared exactly with `iss`. */
   issuer: string;
-  audience: string;
   /** Refuse tokens whose `iat` is older than this. */
   maxTokenAgeSeconds: number;
   /** Skew allowed on `exp`, `nbf` and `iat`; default 30. */
@@ -23,6 +25,28 @@ export interface TokenVerifierConfig {
   /** How long a fetched JWKS is trusted before it is fetched again; default 600000. */
   jwksCacheMaxAgeMs?: number;
 }
+
+/** A generic OpenID Connect issuer: `aud` must name `audience`; `scope` holds our scope names as they are. */
+export interface OidcVerifierConfig extends CommonVerifierConfig {
+  kind?: 'oidc';
+  audience: string;
+}
+
+/**
+ * An Amazon Cognito user pool, whose ACCESS tokens are accepted: `token_use` must be `access`
+ * (an ID token is refused), `client_id` one of `clientIds` (Cognito access tokens carry no `aud`),
+ * and only the scopes `<scopePrefix><ours>` count (`customer-deletion/customers:delete` →
+ * `customers:delete`); `role` and `accountId` are the claims the pre-token-generation V2 trigger
+ * adds (shared/auth/pre-token-generation.ts), so a token without them is refused.
+ */
+export interface CognitoVerifierConfig extends CommonVerifierConfig {
+  kind: 'cognito';
+  clientIds: readonly string[];
+  /** The resource server's identifier and a slash, e.g. `customer-deletion/`. */
+  scopePrefix: string;
+}
+
+export type TokenVerifierConfig = OidcVerifierConfig | CognitoVerifierConfig;
 
 export interface TokenVerifier {
   verify(authorizationHeader: string | undefined): Promise<Actor>;
@@ -46,6 +70,10 @@ const BEARER = /^Bearer +([^ ]+)$/i;
 /** A compact JWS: three non-empty base64url segments. */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** Cognito's app client id pattern (CreateUserPoolClient: `[\w+]+`, at most 128). */
+const COGNITO_CLIENT_ID = /^[\w+]{1,128}$/;
+/** A resource server identifier (no whitespace, no `"` or `\\`, at most 256) and the slash Cognito puts before the scope name. */
+const COGNITO_SCOPE_PREFIX = /^[\x21\x23-\x5B\x5D-\x7E]{1,256}\/$/;
 
 /** A verifier per configuration; build it once per cold start so the JWKS cache outlives a request.
  * `keySet` is a test seam (e.g. `createLocalJWKSet`); by default the JWKS is fetched from `jwksUrl`. */
@@ -62,11 +90,13 @@ export function createTokenVerifier(config: TokenVerifierConfig, keySet?: JWTVer
   const verifyOptions = {
     algorithms: [...ALLOWED_ALGORITHMS],
     issuer: config.issuer,
-    audience: config.audience,
     maxTokenAge: config.maxTokenAgeSeconds,
     clockTolerance: options.clockToleranceSeconds,
-    requiredClaims: ['exp', 'iat', 'sub'],
+    ...(config.kind === 'cognito'
+      ? { requiredClaims: ['exp', 'iat', 'sub', 'token_use'] }
+      : { audience: config.audience, requiredClaims: ['exp', 'iat', 'sub'] }),
   };
+  const toActor = config.kind === 'cognito' ? cognitoActor(new Set(config.clientIds), config.scopePrefix) : oidcActor;
 
   return {
     async verify(authorizationHeader) {
@@ -95,7 +125,16 @@ function validateConfig(config: TokenVerifierConfig) {
     throw new TypeError('jwksUrl must use https (plain http is allowed on loopback only)');
   }
   if (!config.issuer) throw new TypeError('issuer must be a non-empty string');
-  if (!config.audience) throw new TypeError('audience must be a non-empty string');
+  if (config.kind === 'cognito') {
+    if (config.clientIds.length === 0 || config.clientIds.some((id) => !COGNITO_CLIENT_ID.test(id))) {
+      throw new TypeError('clientIds must be a non-empty list of app client ids');
+    }
+    if (!COGNITO_SCOPE_PREFIX.test(config.scopePrefix)) throw new TypeError('scopePrefix must be a resource server identifier followed by "/"');
+  } else if (config.kind !== undefined && config.kind !== 'oidc') {
+    throw new TypeError('kind must be "oidc" or "cognito"');
+  } else if (!config.audience) {
+    throw new TypeError('audience must be a non-empty string');
+  }
   const options = {
     maxTokenAgeSeconds: config.maxTokenAgeSeconds,
     clockToleranceSeconds: config.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
@@ -200,17 +239,49 @@ function toDomainError(error: unknown): Error {
   }
 }
 
-function toActor(payload: JWTPayload): Actor {
+/** Generic OIDC: `role` optional (no role: the authorization policy denies), `scope` verbatim. */
+function oidcActor(payload: JWTPayload): Actor {
   const { sub, accountId, role, scope } = payload;
   if (typeof sub !== 'string' || sub === '') throw new UnauthorizedError('missing-sub');
   if (typeof accountId !== 'string' || accountId === '') throw new UnauthorizedError('missing-accountId');
   if (role !== undefined && typeof role !== 'string') throw new UnauthorizedError('invalid-claims');
-  if (scope !== undefined && typeof scope !== 'string') throw new UnauthorizedError('invalid-claims');
   return {
     sub,
     accountId,
     // No role: the authorization policy denies it.
     role: role ?? '',
-    scopes: new Set((scope ?? '').split(/\s+/).filter((s) => s !== '')),
+    scopes: new Set(scopeEntries(scope)),
   };
+}
+
+/**
+ * Cognito: an access token of an allowed app client, with the `role` and `accountId` the
+ * pre-token-generation trigger adds (without them the trigger did not run: refused, so a pool
+ * whose trigger is missing fails visibly instead of granting nothing quietly). Only scopes of our
+ * resource server count, without their prefix; `openid`, `aws.cognito.signin.user.admin` and
+ * other resource servers' scopes are dropped.
+ */
+function cognitoActor(clientIds: ReadonlySet<string>, scopePrefix: string): (payload: JWTPayload) => Actor {
+  return (payload) => {
+    const { sub, accountId, role, scope, token_use: tokenUse, client_id: clientId } = payload;
+    if (tokenUse !== 'access') throw new UnauthorizedError('wrong-token-use');
+    if (typeof clientId !== 'string' || !clientIds.has(clientId)) throw new UnauthorizedError('wrong-client');
+    if (typeof sub !== 'string' || sub === '') throw new UnauthorizedError('missing-sub');
+    if (typeof accountId !== 'string' || accountId === '') throw new UnauthorizedError('missing-accountId');
+    if (role === undefined || role === '') throw new UnauthorizedError('missing-role');
+    if (typeof role !== 'string') throw new UnauthorizedError('invalid-claims');
+    // A scope name cannot contain "/": a remainder with one belongs to a resource server whose identifier extends ours.
+    const scopes = scopeEntries(scope)
+      .filter((entry) => entry.startsWith(scopePrefix))
+      .map((entry) => entry.slice(scopePrefix.length))
+      .filter((name) => name !== '' && !name.includes('/'));
+    return { sub, accountId, role, scopes: new Set(scopes) };
+  };
+}
+
+/** `scope`: space-separated; absent is none, anything but a string is refused. */
+function scopeEntries(scope: unknown): string[] {
+  if (scope === undefined) return [];
+  if (typeof scope !== 'string') throw new UnauthorizedError('invalid-claims');
+  return scope.split(/\s+/).filter((s) => s !== '');
 }

@@ -50,7 +50,7 @@ describe('stage configuration', () => {
   it('refuses a JWKS URL that is not https and a sender outside the SES identity', () => {
     const bad: StageConfig = {
       ...stages.dev,
-      auth: { ...stages.dev.auth, jwksUrl: 'http://insecure.example/jwks.json' },
+      auth: { kind: 'oidc', jwksUrl: 'http://insecure.example/jwks.json', issuer: 'https://insecure.example/', audience: 'customer-deletion-api', maxTokenAgeSeconds: 3600 },
       mail: { sender: 'Someone <a@elsewhere.example>', sesIdentity: 'example.org' },
     };
     expect(() => validateStageConfig(bad)).toThrow(/jwksUrl must be an https URL.*mail.sender/);
@@ -83,7 +83,15 @@ describe('Lambda environment', () => {
 
   it('gives each kind of link its variables', () => {
     expect(linkVariables({ to: 'table', actions: ['GetItem'], keyPrefixes: ['REQUEST#'] })).toEqual(['TABLE_NAME']);
-    expect(linkVariables({ to: 'token-verifier' })).toEqual(['JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_MAX_TOKEN_AGE_SECONDS']);
+    expect(linkVariables({ to: 'token-verifier' })).toEqual([
+      'JWT_ISSUER_KIND',
+      'JWKS_URL',
+      'JWT_ISSUER',
+      'JWT_AUDIENCE',
+      'JWT_CLIENT_IDS',
+      'JWT_SCOPE_PREFIX',
+      'JWT_MAX_TOKEN_AGE_SECONDS',
+    ]);
     expect(linkVariables({ to: 'queue', queue: 'send-email' })).toEqual(['SEND_EMAIL_QUEUE_URL']);
     expect(linkVariables({ to: 'mail' })).toEqual(['MAIL_SENDER', 'MAIL_TRANSPORT']);
     expect(linkVariables({ to: 'identity-provider' })).toEqual(['IDENTITY_PROVIDER']);

@@ -80,7 +80,7 @@ function logicalIdIn(stack: StackKey, type: string, constructId: string): string
 }
 
 const COMMON = ['POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME'];
-const TOKEN_VERIFIER = ['JWKS_URL', 'JWT_AUDIENCE', 'JWT_ISSUER', 'JWT_MAX_TOKEN_AGE_SECONDS'];
+const TOKEN_VERIFIER = ['JWKS_URL', 'JWT_AUDIENCE', 'JWT_CLIENT_IDS', 'JWT_ISSUER', 'JWT_ISSUER_KIND', 'JWT_MAX_TOKEN_AGE_SECONDS', 'JWT_SCOPE_PREFIX'];
 
 /** Each function's application variables (NODE_OPTIONS aside), as its links should give them. */
 const EXPECTED_VARIABLES: Record<string, readonly string[]> = {
@@ -352,9 +352,13 @@ describe('functions', () => {
     const api = lambdaOf(apiFunctions[0] as FunctionSpec).resource.Properties.Environment.Variables;
     expect(api).toEqual(
       expect.objectContaining({
-        JWKS_URL: config.auth.jwksUrl,
-        JWT_ISSUER: config.auth.issuer,
-        JWT_AUDIENCE: config.auth.audience,
+        // The dev stage's issuer is a generic OIDC one: the Cognito-only variables are "-".
+        JWT_ISSUER_KIND: 'oidc',
+        JWKS_URL: 'https://auth.dev.example.com/.well-known/jwks.json',
+        JWT_ISSUER: 'https://auth.dev.example.com/',
+        JWT_AUDIENCE: 'customer-deletion-api',
+        JWT_CLIENT_IDS: '-',
+        JWT_SCOPE_PREFIX: '-',
         JWT_MAX_TOKEN_AGE_SECONDS: String(config.auth.maxTokenAgeSeconds),
         POWERTOOLS_LOG_LEVEL: config.logs.level,
       }),

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID, webcrypto } from 'node:crypto';
 import { exportJWK, exportSPKI, generateKeyPair, type CryptoKey, type JWK } from 'jose';
-import type { TokenVerifierConfig } from '../../../shared/auth/token-verifier';
+import type { CognitoVerifierConfig, OidcVerifierConfig } from '../../../shared/auth/token-verifier';
 
 /**
  * Builds JWTs for the verifier's tests. Tokens are assembled by hand (header, payload, signature
@@ -14,7 +14,7 @@ export const TEST_JWKS_URL = 'https://issuer.test.invalid/.well-known/jwks.json'
 export const TEST_MAX_TOKEN_AGE_SECONDS = 3600;
 export const TEST_CLOCK_TOLERANCE_SECONDS = 30;
 
-export function testVerifierConfig(overrides: Partial<TokenVerifierConfig> = {}): TokenVerifierConfig {
+export function testVerifierConfig(overrides: Partial<OidcVerifierConfig> = {}): OidcVerifierConfig {
   return {
     jwksUrl: TEST_JWKS_URL,
     issuer: TEST_ISSUER,
@@ -24,6 +24,76 @@ export function testVerifierConfig(overrides: Partial<TokenVerifierConfig> = {})
     ...overrides,
   };
 }
+
+/* A Cognito user pool, as a stage names it (all fake). */
+export const COGNITO_REGION = 'eu-west-1';
+export const COGNITO_POOL_ID = 'eu-west-1_TeStPoOl1';
+export const COGNITO_ISSUER = `https://cognito-idp.${COGNITO_REGION}.amazonaws.com/${COGNITO_POOL_ID}`;
+export const COGNITO_CLIENT_ID = '1example23456789abcdefghij';
+export const COGNITO_OTHER_CLIENT_ID = '7other8client9idklmnopqrst';
+export const COGNITO_RESOURCE_SERVER = 'customer-deletion';
+
+export function testCognitoConfig(overrides: Partial<CognitoVerifierConfig> = {}): CognitoVerifierConfig {
+  return {
+    kind: 'cognito',
+    jwksUrl: `${COGNITO_ISSUER}/.well-known/jwks.json`,
+    issuer: COGNITO_ISSUER,
+    clientIds: [COGNITO_CLIENT_ID, COGNITO_OTHER_CLIENT_ID],
+    scopePrefix: `${COGNITO_RESOURCE_SERVER}/`,
+    maxTokenAgeSeconds: TEST_MAX_TOKEN_AGE_SECONDS,
+    clockToleranceSeconds: TEST_CLOCK_TOLERANCE_SECONDS,
+    ...overrides,
+  };
+}
+
+/**
+ * The claims of a Cognito user pool ACCESS token after the pre-token-generation V2 trigger added
+ * `role` and `accountId`: no `aud`, `client_id` and `token_use: "access"`, scopes prefixed with the
+ * resource server, Cognito's own claims (`username`, `cognito:groups`, `origin_jti`, `event_id`,
+ * `version`). `undefined` in `overrides` removes a claim.
+ */
+export function cognitoAccessClaims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const now = nowSeconds();
+  const claims: Record<string, unknown> = {
+    sub: 'a1b2c3d4-0000-4000-8000-000000000001',
+    'cognito:groups': ['resellers'],
+    iss: COGNITO_ISSUER,
+    version: 2,
+    client_id: COGNITO_CLIENT_ID,
+    origin_jti: randomUUID(),
+    event_id: randomUUID(),
+    token_use: 'access',
+    scope: `openid email ${COGNITO_RESOURCE_SERVER}/customers:delete ${COGNITO_RESOURCE_SERVER}/users:delete`,
+    auth_time: now,
+    exp: now + 900,
+    iat: now,
+    jti: randomUUID(),
+    username: 'a1b2c3d4-0000-4000-8000-000000000001',
+    role: 'RESALE',
+    accountId: 'reseller-7',
+    ...overrides,
+  };
+  return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
+}
+
+/** The claims of the ID token Cognito issues beside it: `aud` is the app client, `token_use: "id"`, no scope. */
+export function cognitoIdClaims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const access = cognitoAccessClaims();
+  return cognitoAccessClaims({
+    scope: undefined,
+    client_id: undefined,
+    username: undefined,
+    version: undefined,
+    aud: access.client_id,
+    'cognito:username': access.username,
+    email_verified: true,
+    token_use: 'id',
+    ...overrides,
+  });
+}
+
+/** Cognito's JWT header: `kid` and `alg`, no `typ`. */
+export const COGNITO_HEADER = { typ: undefined };
 
 export type TestAlg = 'ES256' | 'RS256';
 

@@ -1,0 +1,3 @@
+import { createPreTokenGenerationHandler } from '../../shared/auth/pre-token-generation';
+
+export const handler = createPreTokenGenerationHandler();
