@@ -29,7 +29,7 @@ export type IndexName = (typeof table.globalSecondaryIndexes)[number]['indexName
 export type KeyPrefix = 'CUSTOMER#' | 'PARENT#' | 'REQUEST#' | 'AUDIT#' | 'IDEMPOTENCY#' | 'OUTBOX#' | 'PROCESSED#';
 
 /** The table's item-level actions a function may be granted (a TransactWriteItems needs the action of each of its items). */
-export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 
 /**
  * What a function is linked to. A link gives the function its environment variables AND the
@@ -252,7 +252,8 @@ export type FunctionSpec = ApiFunctionSpec | QueueConsumerSpec | StreamConsumerS
 /** What the delete functions write in one transaction: the target, its parent, audit, request, outbox, idempotency key. */
 const deletionWrites: Link = {
   to: 'table',
-  actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+  // BatchGetItem: the actor's standing (its account and login), read on the way to a refusal.
+  actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
   keyPrefixes: ['CUSTOMER#', 'AUDIT#', 'REQUEST#', 'IDEMPOTENCY#', 'OUTBOX#', 'PARENT#'],
   indexes: ['byParent'],
 };
@@ -283,7 +284,8 @@ export const apiFunctions: readonly ApiFunctionSpec[] = [
     routes: [{ method: 'GET', path: '/api/v2/requests/{requestId}' }],
     timeoutSeconds: 10,
     memoryMb: 512,
-    links: [{ to: 'token-verifier' }, { to: 'table', actions: ['GetItem'], keyPrefixes: ['REQUEST#'] }],
+    // One BatchGetItem: the request, and the actor's account and login (its standing).
+    links: [{ to: 'token-verifier' }, { to: 'table', actions: ['BatchGetItem'], keyPrefixes: ['REQUEST#', 'CUSTOMER#'] }],
   },
 ];
 

@@ -111,7 +111,7 @@ const EXPECTED_TABLE_GRANTS: Record<string, TableGrant[]> = {
   'delete-customer': [
     {
       on: 'table',
-      actions: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      actions: ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       leadingKeys: ['AUDIT#*', 'CUSTOMER#*', 'IDEMPOTENCY#*', 'OUTBOX#*', 'PARENT#*', 'REQUEST#*'],
     },
     { on: 'index/byParent', actions: ['dynamodb:Query'] },
@@ -119,12 +119,12 @@ const EXPECTED_TABLE_GRANTS: Record<string, TableGrant[]> = {
   'delete-user': [
     {
       on: 'table',
-      actions: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      actions: ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       leadingKeys: ['AUDIT#*', 'CUSTOMER#*', 'IDEMPOTENCY#*', 'OUTBOX#*', 'PARENT#*', 'REQUEST#*'],
     },
     { on: 'index/byParent', actions: ['dynamodb:Query'] },
   ],
-  'get-request-status': [{ on: 'table', actions: ['dynamodb:GetItem'], leadingKeys: ['REQUEST#*'] }],
+  'get-request-status': [{ on: 'table', actions: ['dynamodb:BatchGetItem'], leadingKeys: ['CUSTOMER#*', 'REQUEST#*'] }],
   'outbox-relay': [{ on: 'table', actions: ['dynamodb:DeleteItem'], leadingKeys: ['OUTBOX#*'] }],
   'disable-logins': [
     { on: 'table', actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: ['PROCESSED#*', 'REQUEST#*'] },
@@ -383,7 +383,8 @@ describe('grants', () => {
     expect(tableGrantsOf(spec)).toEqual(sortedGrants(EXPECTED_TABLE_GRANTS[spec.name] ?? []));
     const tableActions = tableGrantsOf(spec).flatMap((g) => g.actions);
     expect(tableActions).not.toContain('dynamodb:Scan');
-    expect(tableActions.filter((a) => /Batch|PartiQL|\*/.test(a))).toEqual([]);
+    // BatchGetItem is the actor-standing read (the API functions'); nothing writes in batches, nothing scans.
+    expect(tableActions.filter((a) => /BatchWrite|PartiQL|\*/.test(a))).toEqual([]);
   });
 
   it('conditions every item-level grant on the table on dynamodb:LeadingKeys, and grants indexes Query only', () => {
