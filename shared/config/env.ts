@@ -24,3 +24,25 @@ export function requirePositiveIntEnv(env: Environment, name: EnvName): number {
   }
   return value;
 }
+
+/** One way a variable may select an adapter: `<kind>`, or `<kind>:<argument>` when it names an argument. */
+export interface AdapterChoice<T> {
+  argument?: string;
+  build(argument: string): T;
+}
+
+/**
+ * Builds the adapter a variable selects (`MAIL_TRANSPORT=ses`, `IDENTITY_PROVIDER=local:<file>`):
+ * the AWS adapter in AWS, the local one in the local stack, same variable name in both. Anything
+ * else fails the cold start, naming what is allowed.
+ */
+export function chooseAdapter<T>(env: Environment, name: EnvName, choices: Readonly<Record<string, AdapterChoice<T>>>): T {
+  const value = requireEnv(env, name);
+  const colon = value.indexOf(':');
+  const kind = colon < 0 ? value : value.slice(0, colon);
+  const argument = colon < 0 ? '' : value.slice(colon + 1);
+  const choice = Object.hasOwn(choices, kind) ? choices[kind] : undefined;
+  if (choice && (choice.argument === undefined ? colon < 0 : argument !== '')) return choice.build(argument);
+  const allowed = Object.entries(choices).map(([k, c]) => `'${c.argument === undefined ? k : `${k}:<${c.argument}>`}'`);
+  throw new Error(`${name} must be ${allowed.join(' or ')}, got '${value.slice(0, 40)}'`);
+}

@@ -2,7 +2,7 @@ import { tableFromEnv } from '../../adapters/dynamodb/client';
 import { DynamoDbLoginDirectory } from '../../adapters/dynamodb/login-directory';
 import { CognitoIdentityProvider, createCognitoClient } from '../../adapters/identity/cognito-identity-provider';
 import { LocalIdentityProvider } from '../../adapters/identity/local-identity-provider';
-import { requireEnv, type Environment } from '../../config/env';
+import { chooseAdapter, type Environment } from '../../config/env';
 import { mapWithConcurrency } from '../concurrency';
 import type { IdentityProvider, LoginDirectory } from '../ports';
 import { createStepConsumer, tableStepPorts, type StepConsumerPorts } from '../step-consumer';
@@ -28,13 +28,11 @@ export function createDisableLoginsHandler(ports: StepConsumerPorts & { identity
 }
 
 /** IDENTITY_PROVIDER selects the adapter: `cognito:<userPoolId>` in AWS, `local:<file>` (the local token issuer's record) in the local stack. */
-export function createIdentityProvider(spec: string): IdentityProvider {
-  if (spec.startsWith('cognito:') && spec.length > 'cognito:'.length) {
-    const userPoolId = spec.slice('cognito:'.length);
-    return new CognitoIdentityProvider(createCognitoClient(userPoolId), userPoolId);
-  }
-  if (spec.startsWith('local:') && spec.length > 'local:'.length) return new LocalIdentityProvider(spec.slice('local:'.length));
-  throw new Error(`IDENTITY_PROVIDER must be 'cognito:<userPoolId>' or 'local:<file>', got '${spec.slice(0, 40)}'`);
+export function createIdentityProvider(env: Environment): IdentityProvider {
+  return chooseAdapter<IdentityProvider>(env, 'IDENTITY_PROVIDER', {
+    cognito: { argument: 'userPoolId', build: (userPoolId) => new CognitoIdentityProvider(createCognitoClient(userPoolId), userPoolId) },
+    local: { argument: 'file', build: (file) => new LocalIdentityProvider(file) },
+  });
 }
 
 export function disableLoginsFromEnv(env: Environment) {
@@ -42,7 +40,7 @@ export function disableLoginsFromEnv(env: Environment) {
   return workerHandler(
     createDisableLoginsHandler({
       ...tableStepPorts(table, 'identity'),
-      identity: createIdentityProvider(requireEnv(env, 'IDENTITY_PROVIDER')),
+      identity: createIdentityProvider(env),
       logins: new DynamoDbLoginDirectory(table.doc, table.tableName),
     }),
   );

@@ -3,7 +3,7 @@ import { tableFromEnv } from '../../adapters/dynamodb/client';
 import { DynamoDbContactDirectory } from '../../adapters/dynamodb/contact-directory';
 import { MailSinkSender } from '../../adapters/mail/mail-sink';
 import { SesMailSender } from '../../adapters/mail/ses-sender';
-import { requireEnv, type Environment } from '../../config/env';
+import { chooseAdapter, requireEnv, type Environment } from '../../config/env';
 import { sendDeletionEmail } from '../deletion-email';
 import type { ContactDirectory, MailSender } from '../ports';
 import { createStepConsumer, tableStepPorts, type StepConsumerPorts } from '../step-consumer';
@@ -15,10 +15,11 @@ export function createSendEmailHandler(ports: StepConsumerPorts & { mail: MailSe
 }
 
 /** MAIL_TRANSPORT selects the mail adapter: `ses` in AWS, `sink:<directory>` (an .eml file per message) in the local stack. */
-export function createMailSender(transport: string): MailSender {
-  if (transport === 'ses') return new SesMailSender(new SESv2Client({}));
-  if (transport.startsWith('sink:') && transport.length > 'sink:'.length) return new MailSinkSender(transport.slice('sink:'.length));
-  throw new Error(`MAIL_TRANSPORT must be 'ses' or 'sink:<directory>', got '${transport.slice(0, 40)}'`);
+export function createMailSender(env: Environment): MailSender {
+  return chooseAdapter<MailSender>(env, 'MAIL_TRANSPORT', {
+    ses: { build: () => new SesMailSender(new SESv2Client({})) },
+    sink: { argument: 'directory', build: (directory) => new MailSinkSender(directory) },
+  });
 }
 
 export function sendEmailFromEnv(env: Environment) {
@@ -26,7 +27,7 @@ export function sendEmailFromEnv(env: Environment) {
   return workerHandler(
     createSendEmailHandler({
       ...tableStepPorts(table, 'email'),
-      mail: createMailSender(requireEnv(env, 'MAIL_TRANSPORT')),
+      mail: createMailSender(env),
       // The From address: an SES-verified identity in AWS.
       sender: requireEnv(env, 'MAIL_SENDER'),
       contacts: new DynamoDbContactDirectory(table.doc, table.tableName),

@@ -181,13 +181,17 @@ describe('step identity (disable-logins)', () => {
 
 describe('IDENTITY_PROVIDER', () => {
   it('selects Cognito with its user pool, or the local record with its file', () => {
-    expect(createIdentityProvider('cognito:us-east-1_EXAMPLE')).toBeInstanceOf(CognitoIdentityProvider);
-    const local = createIdentityProvider('local:/tmp/customer-deletion-unused/disabled-logins.json');
+    expect(createIdentityProvider({ IDENTITY_PROVIDER: 'cognito:us-east-1_EXAMPLE' })).toBeInstanceOf(CognitoIdentityProvider);
+    const local = createIdentityProvider({ IDENTITY_PROVIDER: 'local:/tmp/customer-deletion-unused/disabled-logins.json' });
     expect(local).toBeInstanceOf(LocalIdentityProvider);
     expect((local as LocalIdentityProvider).file).toBe('/tmp/customer-deletion-unused/disabled-logins.json');
   });
 
-  it.each(['cognito:', 'local:', 'ldap:x', 'us-east-1_EXAMPLE', ''])('refuses %j in one clear line', (spec) => {
-    expect(() => createIdentityProvider(spec)).toThrow(`IDENTITY_PROVIDER must be 'cognito:<userPoolId>' or 'local:<file>', got '${spec}'`);
+  it.each(['cognito:', 'local:', 'ldap:x', 'us-east-1_EXAMPLE', 'cognito'])('refuses %j in one clear line', (spec) => {
+    expect(() => createIdentityProvider({ IDENTITY_PROVIDER: spec })).toThrow(`IDENTITY_PROVIDER must be 'cognito:<userPoolId>' or 'local:<file>', got '${spec}'`);
+  });
+
+  it('refuses an unset variable', () => {
+    expect(() => createIdentityProvider({ IDENTITY_PROVIDER: '' })).toThrow('IDENTITY_PROVIDER environment variable is not set');
   });
 });

@@ -1,5 +1,5 @@
 import { consumerOf, variablesOf } from '../../../infra/catalog';
-import type { Environment } from '../../../shared/config/env';
+import { chooseAdapter, type Environment } from '../../../shared/config/env';
 import { disableLoginsFromEnv } from '../../../shared/workers/steps/disable-logins';
 import { endSessionsFromEnv } from '../../../shared/workers/steps/end-sessions';
 import { eraseLoginsFromEnv } from '../../../shared/workers/steps/erase-logins';
@@ -66,5 +66,26 @@ describe('step consumer factories', () => {
 
     // Assess
     expect(typeof handler).toBe('function');
+  });
+});
+
+describe('chooseAdapter', () => {
+  const choices = {
+    plain: { build: () => 'plain' },
+    file: { argument: 'path', build: (path: string) => `file at ${path}` },
+  };
+
+  it.each([
+    ['plain', 'plain'],
+    ['file:/tmp/x', 'file at /tmp/x'],
+    ['file:a:b', 'file at a:b'],
+  ])('builds %j as %j', (value, expected) => {
+    // Act / Assess
+    expect(chooseAdapter({ MAIL_TRANSPORT: value }, 'MAIL_TRANSPORT', choices)).toBe(expected);
+  });
+
+  it.each(['plain:x', 'file', 'file:', 'other', 'constructor', 'toString:x'])('refuses %j, naming what is allowed', (value) => {
+    // Act / Assess
+    expect(() => chooseAdapter({ MAIL_TRANSPORT: value }, 'MAIL_TRANSPORT', choices)).toThrow(`MAIL_TRANSPORT must be 'plain' or 'file:<path>', got '${value}'`);
   });
 });
