@@ -2,10 +2,12 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { consumerOf, stepByName, type StepName } from '../../infra/catalog';
 import { DynamoDbProcessedEvents } from '../adapters/dynamodb/processed-events';
 import { DynamoDbRequestProgressStore } from '../adapters/dynamodb/request-progress-store';
-import type { TableRef } from '../adapters/dynamodb/client';
+import { tableFromEnv, type TableRef } from '../adapters/dynamodb/client';
+import type { Environment } from '../config/env';
 import { createCascadeConsumer, type CascadeWork } from './cascade-consumer';
 import { sharedWorkerLog, type WorkerLog } from './log';
 import type { ProcessedEvents, RequestProgress } from './ports';
+import { workerHandler } from './worker-handler';
 
 /** The ports every step's consumer takes besides its own: its idempotency markers and its request step. */
 export interface StepConsumerPorts {
@@ -40,4 +42,15 @@ export function tableStepPorts(table: TableRef, step: StepName): StepConsumerPor
     processed: new DynamoDbProcessedEvents(table.doc, table.tableName, { leaseSeconds: consumerOf(step).timeoutSeconds + 5 }),
     progress: new DynamoDbRequestProgressStore(table.doc, table.tableName),
   };
+}
+
+type StepHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
+
+/**
+ * A step's handler as Lambda runs it, from its environment: the table-backed bookkeeping ports plus
+ * the step's own, which `own` builds on the same table, wrapped in `workerHandler()`.
+ */
+export function stepHandlerFromEnv<P>(step: StepName, env: Environment, create: (ports: StepConsumerPorts & P) => StepHandler, own: (table: TableRef) => P) {
+  const table = tableFromEnv(env);
+  return workerHandler(create({ ...tableStepPorts(table, step), ...own(table) }));
 }

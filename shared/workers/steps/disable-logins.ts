@@ -1,12 +1,10 @@
-import { tableFromEnv } from '../../adapters/dynamodb/client';
 import { DynamoDbLoginDirectory } from '../../adapters/dynamodb/login-directory';
 import { CognitoIdentityProvider, createCognitoClient } from '../../adapters/identity/cognito-identity-provider';
 import { LocalIdentityProvider } from '../../adapters/identity/local-identity-provider';
 import { chooseAdapter, type Environment } from '../../config/env';
 import { mapWithConcurrency } from '../concurrency';
 import type { IdentityProvider, LoginDirectory } from '../ports';
-import { createStepConsumer, tableStepPorts, type StepConsumerPorts } from '../step-consumer';
-import { workerHandler } from '../worker-handler';
+import { createStepConsumer, stepHandlerFromEnv, type StepConsumerPorts } from '../step-consumer';
 
 /** Logins handled at once: enough to hide latency, few enough to stay inside the provider's admin API rate. */
 const LOGINS_IN_FLIGHT = 4;
@@ -36,12 +34,8 @@ export function createIdentityProvider(env: Environment): IdentityProvider {
 }
 
 export function disableLoginsFromEnv(env: Environment) {
-  const table = tableFromEnv(env);
-  return workerHandler(
-    createDisableLoginsHandler({
-      ...tableStepPorts(table, 'identity'),
-      identity: createIdentityProvider(env),
-      logins: new DynamoDbLoginDirectory(table.doc, table.tableName),
-    }),
-  );
+  return stepHandlerFromEnv('identity', env, createDisableLoginsHandler, (table) => ({
+    identity: createIdentityProvider(env),
+    logins: new DynamoDbLoginDirectory(table.doc, table.tableName),
+  }));
 }

@@ -1,9 +1,7 @@
-import { tableFromEnv } from '../../adapters/dynamodb/client';
 import { TableVpnSessionGateway } from '../../adapters/vpn/table-session-gateway';
 import type { Environment } from '../../config/env';
 import type { VpnSessionGateway } from '../ports';
-import { createStepConsumer, tableStepPorts, type StepConsumerPorts } from '../step-consumer';
-import { workerHandler } from '../worker-handler';
+import { createStepConsumer, stepHandlerFromEnv, type StepConsumerPorts } from '../step-consumer';
 
 /** Step `sessions`: every ACTIVE VPN session of the deleted subject is ended through the VPN session gateway port. */
 export function createEndSessionsHandler(ports: StepConsumerPorts & { sessions: VpnSessionGateway }) {
@@ -11,6 +9,5 @@ export function createEndSessionsHandler(ports: StepConsumerPorts & { sessions: 
 }
 
 export function endSessionsFromEnv(env: Environment) {
-  const table = tableFromEnv(env);
-  return workerHandler(createEndSessionsHandler({ ...tableStepPorts(table, 'sessions'), sessions: new TableVpnSessionGateway(table.doc, table.tableName) }));
+  return stepHandlerFromEnv('sessions', env, createEndSessionsHandler, (table) => ({ sessions: new TableVpnSessionGateway(table.doc, table.tableName) }));
 }

@@ -1,9 +1,7 @@
 import { DynamoDbLoginEraser } from '../../adapters/dynamodb/cascade-store';
-import { tableFromEnv } from '../../adapters/dynamodb/client';
 import type { Environment } from '../../config/env';
 import type { LoginEraser } from '../ports';
-import { createStepConsumer, tableStepPorts, type StepConsumerPorts } from '../step-consumer';
-import { workerHandler } from '../worker-handler';
+import { createStepConsumer, stepHandlerFromEnv, type StepConsumerPorts } from '../step-consumer';
 
 /**
  * Step `erasure`: the personal fields of every login of a hard-deleted customer that its deletion
@@ -17,6 +15,5 @@ export function createEraseLoginsHandler(ports: StepConsumerPorts & { logins: Lo
 }
 
 export function eraseLoginsFromEnv(env: Environment) {
-  const table = tableFromEnv(env);
-  return workerHandler(createEraseLoginsHandler({ ...tableStepPorts(table, 'erasure'), logins: new DynamoDbLoginEraser(table.doc, table.tableName) }));
+  return stepHandlerFromEnv('erasure', env, createEraseLoginsHandler, (table) => ({ logins: new DynamoDbLoginEraser(table.doc, table.tableName) }));
 }

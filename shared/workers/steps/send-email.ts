@@ -1,13 +1,11 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { tableFromEnv } from '../../adapters/dynamodb/client';
 import { DynamoDbContactDirectory } from '../../adapters/dynamodb/contact-directory';
 import { MailSinkSender } from '../../adapters/mail/mail-sink';
 import { SesMailSender } from '../../adapters/mail/ses-sender';
 import { chooseAdapter, requireEnv, type Environment } from '../../config/env';
 import { sendDeletionEmail } from '../deletion-email';
 import type { ContactDirectory, MailSender } from '../ports';
-import { createStepConsumer, tableStepPorts, type StepConsumerPorts } from '../step-consumer';
-import { workerHandler } from '../worker-handler';
+import { createStepConsumer, stepHandlerFromEnv, type StepConsumerPorts } from '../step-consumer';
 
 /** Step `email`: a plain-text deletion notice to the subject's address (SES in AWS, the .eml sink locally). */
 export function createSendEmailHandler(ports: StepConsumerPorts & { mail: MailSender; contacts: ContactDirectory; sender: string }) {
@@ -23,14 +21,10 @@ export function createMailSender(env: Environment): MailSender {
 }
 
 export function sendEmailFromEnv(env: Environment) {
-  const table = tableFromEnv(env);
-  return workerHandler(
-    createSendEmailHandler({
-      ...tableStepPorts(table, 'email'),
-      mail: createMailSender(env),
-      // The From address: an SES-verified identity in AWS.
-      sender: requireEnv(env, 'MAIL_SENDER'),
-      contacts: new DynamoDbContactDirectory(table.doc, table.tableName),
-    }),
-  );
+  return stepHandlerFromEnv('email', env, createSendEmailHandler, (table) => ({
+    mail: createMailSender(env),
+    // The From address: an SES-verified identity in AWS.
+    sender: requireEnv(env, 'MAIL_SENDER'),
+    contacts: new DynamoDbContactDirectory(table.doc, table.tableName),
+  }));
 }
