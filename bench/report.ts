@@ -6,19 +6,24 @@ export interface Figure {
   label: string;
   value: number;
   digits: number;
-  target: { op: '<=' | '>='; limit: number } | { op: 'check'; ok: boolean; text: string };
+  target: { op: '<=' | '>=' | '='; limit: number } | { op: 'check'; ok: boolean; text: string };
+  /** A further condition the figure must meet, printed after its target (e.g. the other roles' bound). */
+  also?: { ok: boolean; text: string };
   spread: Spread;
 }
 
 export function passes(figure: Figure): boolean {
   const { target, value } = figure;
+  if (figure.also && !figure.also.ok) return false;
   if (target.op === 'check') return target.ok;
+  if (target.op === '=') return value === target.limit;
   return target.op === '<=' ? value <= target.limit : value >= target.limit;
 }
 
-function targetText(figure: Figure): string {
+export function targetText(figure: Figure): string {
   const { target } = figure;
-  return target.op === 'check' ? target.text : `${target.op === '<=' ? '≤' : '≥'} ${target.limit}`;
+  const main = target.op === 'check' ? target.text : `${{ '<=': '≤', '>=': '≥', '=': '=' }[target.op]} ${target.limit}`;
+  return figure.also ? `${main}; ${figure.also.text}` : main;
 }
 
 /** Prints the table; returns whether every figure meets its target. */

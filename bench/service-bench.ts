@@ -43,7 +43,15 @@ export interface ServiceBenchSettings {
 
 export interface ServiceBenchResult {
   warm: Omit<WarmResult, 'requestIds' | 'requestsPerDelete'>;
-  roundTrips: { byRole: Record<string, number>; perDelete: Spread; readFirstByCommand: Record<string, number>; deletes: number };
+  roundTrips: {
+    /** Mean DynamoDB requests per successful delete, by the actor's role. */
+    byRole: Record<string, number>;
+    /** Their spread over the role's deletes. */
+    perDeleteByRole: Record<string, Spread>;
+    perDelete: Spread;
+    readFirstByCommand: Record<string, number>;
+    deletes: number;
+  };
   consumer: ConsumerResult & { devicesRevoked: number; stepsSucceeded: number };
 }
 
@@ -120,11 +128,13 @@ async function main(): Promise<void> {
   // ADMIN and MASTER may delete any customer, so they read it first: the other path's round trips.
   const perDelete = [...warm.requestsPerDelete];
   const byRole: Record<string, number> = { RESALE: average(warm.requestsPerDelete) };
+  const perDeleteByRole: Record<string, Spread> = { RESALE: spread(warm.requestsPerDelete) };
   const commandsBefore = { ...counter.byCommand };
   for (const [i, role] of ['ADMIN', 'MASTER'].entries()) {
     const ids = readFirstCustomers.slice(i * settings.readFirstDeletes, (i + 1) * settings.readFirstDeletes);
     const round = await handlerRound(handler, ids, await token(role, `bench-${role.toLowerCase()}-account`), timing, counter, recorder);
     byRole[role] = average(round.requestsPerDelete);
+    perDeleteByRole[role] = spread(round.requestsPerDelete);
     perDelete.push(...round.requestsPerDelete);
   }
   const readFirstByCommand = Object.fromEntries(Object.entries(counter.byCommand).map(([k, v]) => [k, v - (commandsBefore[k] ?? 0)]).filter(([, v]) => Number(v) > 0));
@@ -193,7 +203,7 @@ async function main(): Promise<void> {
     kind: 'result',
     result: {
       warm: warmFigures,
-      roundTrips: { byRole, perDelete: spread(perDelete), readFirstByCommand, deletes: perDelete.length },
+      roundTrips: { byRole, perDeleteByRole, perDelete: spread(perDelete), readFirstByCommand, deletes: perDelete.length },
       consumer: { ...consumer, devicesRevoked, stepsSucceeded },
     },
   });
