@@ -15,6 +15,7 @@ import { DynamoDbStreamPoller } from '../infra/local/stream-poller';
 import { loadOrCreateSigningKey, mintToken } from '../infra/local/token-issuer';
 import { keys } from '../shared/adapters/dynamodb/keys';
 import { median, spread, type Spread } from './stats';
+import { requireChildEnv, runChild, sendToParent } from './child';
 
 /**
  * Access cutoff, in its own Node process (bench/run.ts forks it; one local stack per process):
@@ -67,12 +68,7 @@ export interface CutoffResult {
 
 export type CutoffMessage = { kind: 'progress'; text: string } | { kind: 'result'; result: CutoffResult } | { kind: 'error'; message: string };
 
-function send(message: CutoffMessage): Promise<void> {
-  return new Promise((resolve) => {
-    if (!process.send) return resolve();
-    process.send(message, undefined, undefined, () => resolve());
-  });
-}
+const send = (message: CutoffMessage): Promise<void> => sendToParent(message);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -329,17 +325,6 @@ async function main(): Promise<void> {
   }
 }
 
-function requireEnvVar(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (bench/cutoff.ts is started by bench/run.ts)`);
-  return value;
-}
+const requireEnvVar = (name: string): string => requireChildEnv(name, 'bench/cutoff.ts');
 
-main().then(
-  () => process.disconnect?.(),
-  async (error: unknown) => {
-    await send({ kind: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-    process.exitCode = 1;
-    process.disconnect?.();
-  },
-);
+runChild(main);

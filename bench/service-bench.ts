@@ -22,6 +22,7 @@ import { injectedFailures, measureConsumer, type ConsumerResult } from './consum
 import { countingDocumentClient, getAll, putAll } from './ddb';
 import { spread, type Spread } from './stats';
 import { handlerRound, measureWarm, timedVerifier, transactWrites, type WarmResult } from './warm';
+import { requireChildEnv, runChild, sendToParent } from './child';
 
 /**
  * The in-process half of the benchmark, run by bench/run.ts in its own Node process: the
@@ -58,12 +59,7 @@ export interface ServiceBenchResult {
 export type ChildMessage = { kind: 'progress'; text: string } | { kind: 'result'; result: ServiceBenchResult } | { kind: 'error'; message: string };
 
 /** Resolves once the message is handed to the IPC channel, so a disconnect after it loses nothing. */
-function send(message: ChildMessage): Promise<void> {
-  return new Promise((resolve) => {
-    if (!process.send) return resolve();
-    process.send(message, undefined, undefined, () => resolve());
-  });
-}
+const send = (message: ChildMessage): Promise<void> => sendToParent(message);
 
 const RESELLER = 'bench-reseller';
 const pad = (i: number) => String(i).padStart(6, '0');
@@ -215,17 +211,6 @@ function average(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-function requireEnvVar(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (bench/service-bench.ts is started by bench/run.ts)`);
-  return value;
-}
+const requireEnvVar = (name: string): string => requireChildEnv(name, 'bench/service-bench.ts');
 
-main().then(
-  () => process.disconnect?.(),
-  async (error: unknown) => {
-    await send({ kind: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-    process.exitCode = 1;
-    process.disconnect?.();
-  },
-);
+runChild(main);
