@@ -1,11 +1,14 @@
 import type { TargetConstraint } from './authorization';
 import type { CustomerState, UserState } from './deletion-rules';
-import type { Actor, DeletionMode, DeletionRequest, Subject } from './model';
+import type { Actor, CascadeEventType, DeletionMode, DeletionRequest, RequestType, Subject } from './model';
 
 /** The ports the deletion core talks through. Adapters implement them (DynamoDB in
  * shared/adapters/dynamodb); tests may pass their own. */
 
-export type AuditOutcome = 'ALLOWED' | 'DENIED' | 'NOT_FOUND' | 'CONFLICT';
+export type AuditOutcome = 'ALLOWED' | 'DENIED' | 'NOT_FOUND' | 'CONFLICT' | 'DRY_RUN';
+
+/** What an audited attempt was: a request of one of the lifecycle's types, or placing or releasing a legal hold. */
+export type AuditAction = RequestType | 'legal-hold.place' | 'legal-hold.release';
 
 /** One audit record: every deletion attempt that reached authorization, allowed or not. */
 export interface AuditRecord {
@@ -13,7 +16,7 @@ export interface AuditRecord {
   at: string;
   actor: { sub: string; role: string; accountId: string };
   target: Subject;
-  action: 'customer.delete' | 'user.delete';
+  action: AuditAction;
   mode: DeletionMode;
   reason: string | null;
   ticket: string | null;
@@ -30,7 +33,7 @@ export interface AuditRecord {
  * writer's business (shared/outbox/outbox-writer.ts, from the step declarations).
  */
 export interface DeletionFact {
-  eventType: 'customer.deleted' | 'user.deleted';
+  eventType: CascadeEventType;
   requestId: string;
   occurredAt: string;
   subject: Subject;

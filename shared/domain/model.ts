@@ -43,7 +43,10 @@ export interface User {
  * What a request is. Which cascade steps each type runs is not the domain's business: the step
  * declarations (infra/catalog.ts) say it, and a request stores the steps it was created with.
  */
-export type RequestType = 'customer.delete' | 'user.delete';
+export type RequestType = 'customer.delete' | 'user.delete' | 'customer.purge' | 'customer.restore';
+
+/** What a request tells the cascade happened (SPEC "Requests, steps and events"). */
+export type CascadeEventType = 'customer.deleted' | 'user.deleted' | 'customer.purged' | 'customer.restored';
 export type StepStatus = 'PENDING' | 'SUCCESS' | 'FAILED';
 export type RequestStatus = 'IN_PROGRESS' | 'SUCCESS' | 'FAILED';
 

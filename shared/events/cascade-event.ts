@@ -20,7 +20,7 @@ export const subjectSchema = z.discriminatedUnion('type', [
 
 export const cascadeEventV1Schema = z.object({
   eventId: z.uuid(),
-  eventType: z.enum(['customer.deleted', 'user.deleted']),
+  eventType: z.enum(['customer.deleted', 'user.deleted', 'customer.purged', 'customer.restored']),
   eventVersion: z.literal(1),
   occurredAt: z.iso.datetime(),
   requestId: z.uuid(),

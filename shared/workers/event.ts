@@ -1,7 +1,7 @@
 import { parseCascadeEvent, UnknownEventError, type CascadeEvent } from '../events/cascade-event';
 import { UnrecognisedEventError } from '../domain/cascade-errors';
 
-const EVENT_SUBJECT = { 'customer.deleted': 'customer', 'user.deleted': 'user' } as const;
+const EVENT_SUBJECT = { 'customer.deleted': 'customer', 'user.deleted': 'user', 'customer.purged': 'customer', 'customer.restored': 'customer' } as const;
 
 /**
  * Parses a record body against the versioned schema, and checks what the schema cannot say alone
