@@ -112,7 +112,8 @@ export interface DeletionStore {
   getCustomer(customerId: string): Promise<(CustomerState & { name?: string; email?: string }) | undefined>;
   getUser(customerId: string, userId: string): Promise<(UserState & { name?: string; email?: string }) | undefined>;
   listUserIds(customerId: string): Promise<string[]>;
-  liveSubCustomerIds(customerId: string): Promise<string[]>;
+  /** At most `limit` live sub-customers (a deleted customer leaves the children index, so one bounded query is exact). */
+  liveSubCustomerIds(customerId: string, limit: number): Promise<string[]>;
   getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined>;
   commitCustomerDeletion(commit: CustomerDeletionCommit): Promise<CommitResult>;
   commitUserDeletion(commit: UserDeletionCommit): Promise<CommitResult>;

@@ -10,6 +10,8 @@ export interface CustomerState {
   activeSubscriptions: number;
   /** Sub-customers not yet deleted. */
   liveChildren: number;
+  /** A legal hold is placed: no hard delete or purge while it stands. */
+  legalHold?: boolean;
 }
 
 export interface UserState {
@@ -21,7 +23,7 @@ export interface UserState {
 export type Refusal =
   | { outcome: 'NOT_FOUND'; kind: 'customer' | 'user' }
   | { outcome: 'DENIED'; code: string; message: string }
-  | { outcome: 'CONFLICT'; activeSubscriptions: number; liveChildren: number };
+  | { outcome: 'CONFLICT'; activeSubscriptions: number; liveChildren: number; legalHold?: boolean };
 
 /**
  * Why a customer may not be deleted now, or undefined if it may. The store's transaction enforces
@@ -52,12 +54,34 @@ export function userDeletionRefusal(
   return undefined;
 }
 
-/** The 409 body's list: what stands in the way, most actionable first. */
-export function blockersFor(customer: { activeSubscriptions: number }, liveSubCustomerIds: readonly string[]): Blocker[] {
+/** A 409 lists at most this many blockers; `blockersTotal` counts them all. */
+export const MAX_BLOCKERS = 100;
+
+/** Blockers that are not sub-customers: known from the customer item alone. */
+function ownBlockers(customer: { activeSubscriptions: number; legalHold?: boolean }): Blocker[] {
   const blockers: Blocker[] = [];
+  if (customer.legalHold) blockers.push({ type: 'legalHold', detail: 'a legal hold is placed on the customer' });
   if (customer.activeSubscriptions > 0) {
     blockers.push({ type: 'activeSubscription', id: 'subscriptions', detail: `${customer.activeSubscriptions} active subscription(s)` });
   }
-  for (const id of liveSubCustomerIds) blockers.push({ type: 'subCustomer', id, detail: 'sub-customer is not deleted' });
   return blockers;
+}
+
+/** How many live sub-customers a 409 may still name after the customer's own blockers. */
+export function subCustomerRoom(customer: { activeSubscriptions: number; legalHold?: boolean }): number {
+  return MAX_BLOCKERS - ownBlockers(customer).length;
+}
+
+/**
+ * The 409 body (SPEC "Blockers"): what stands in the way, most actionable first, at most
+ * MAX_BLOCKERS of them; and their total = (1 if held) + (1 if active subscriptions) + live
+ * sub-customers, the last from the customer's own counter, so no unbounded read answers it.
+ */
+export function blockersFor(
+  customer: { activeSubscriptions: number; liveChildren: number; legalHold?: boolean },
+  liveSubCustomerIds: readonly string[],
+): { blockers: Blocker[]; total: number } {
+  const own = ownBlockers(customer);
+  const children = liveSubCustomerIds.slice(0, MAX_BLOCKERS - own.length).map((id): Blocker => ({ type: 'subCustomer', id, detail: 'sub-customer is not deleted' }));
+  return { blockers: [...own, ...children], total: own.length + customer.liveChildren };
 }

@@ -15,7 +15,7 @@ import type {
   IdempotencyClaim,
   StoredIdempotency,
 } from './deletion-ports';
-import { blockersFor, customerDeletionRefusal, userDeletionRefusal, type CustomerState, type Refusal, type UserState } from './deletion-rules';
+import { blockersFor, customerDeletionRefusal, subCustomerRoom, userDeletionRefusal, type CustomerState, type Refusal, type UserState } from './deletion-rules';
 import { ConflictError, DependencyUnavailableError, ForbiddenError, IdempotencyKeyReuseError, NotFoundError, TokenRevokedError, ValidationError } from './errors';
 import type { RequestType, Subject } from './model';
 
@@ -285,9 +285,10 @@ export class DeletionService {
         await this.audit(context, 'DENIED', refusal.code);
         throw new ForbiddenError(refusal.code, refusal.message);
       case 'CONFLICT': {
-        const live = refusal.liveChildren > 0 ? await this.deps.store.liveSubCustomerIds(context.subject.customerId) : [];
+        const live = refusal.liveChildren > 0 ? await this.deps.store.liveSubCustomerIds(context.subject.customerId, subCustomerRoom(refusal)) : [];
         await this.audit(context, 'CONFLICT', 'DELETION_BLOCKED');
-        throw new ConflictError(blockersFor(refusal, live));
+        const { blockers, total } = blockersFor(refusal, live);
+        throw new ConflictError(blockers, total);
       }
     }
   }

@@ -86,8 +86,8 @@ export class NotFoundError extends DomainError {
 }
 
 export interface Blocker {
-  type: 'activeSubscription' | 'subCustomer';
-  id: string;
+  type: 'activeSubscription' | 'subCustomer' | 'legalHold';
+  id?: string;
   detail: string;
 }
 
@@ -95,7 +95,8 @@ export interface Blocker {
 export class ConflictError extends DomainError {
   readonly kind = 'conflict';
   override readonly code = 'DELETION_BLOCKED';
-  constructor(readonly blockers: readonly Blocker[], message = 'Customer has active subscriptions or live sub-customers') {
+  /** `blockers` lists at most MAX_BLOCKERS of them; `blockersTotal` counts them all (SPEC "Blockers"). */
+  constructor(readonly blockers: readonly Blocker[], readonly blockersTotal: number = blockers.length, message = 'Customer has active subscriptions, live sub-customers or a legal hold') {
     super(message);
   }
 }

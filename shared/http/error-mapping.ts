@@ -34,7 +34,10 @@ export function toV1ErrorResponse(error: unknown): APIGatewayProxyStructuredResu
     return jsonResponse(INTERNAL_FAULT.status, { success: false, message: INTERNAL_FAULT.v1.message, code: INTERNAL_FAULT.v1.code });
   }
   const body: Record<string, unknown> = { success: false, message: error.message, code: error.code ?? answer.v1Code };
-  if (error instanceof ConflictError) body.blockers = error.blockers;
+  if (error instanceof ConflictError) {
+    body.blockers = error.blockers;
+    body.blockersTotal = error.blockersTotal;
+  }
   return jsonResponse(answer.status, body, { ...answer.headers });
 }
 

@@ -73,14 +73,22 @@ export class DynamoDeletionStore implements DeletionStore {
     });
   }
 
-  async liveSubCustomerIds(customerId: string): Promise<string[]> {
-    return this.queryIds({
-      IndexName: 'byParent',
-      KeyConditionExpression: 'gsi1pk = :parent',
-      FilterExpression: '#status = :active',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':parent': keys.customerChildrenIndex(customerId).gsi1pk, ':active': 'ACTIVE' },
-    });
+  async liveSubCustomerIds(customerId: string, limit: number): Promise<string[]> {
+    // Only live customers are in the children index (a deletion removes its keys, a restore puts them
+    // back), so one page with a Limit is exact: no filter reads and drops, however many children.
+    const page = await callDynamo(() =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byParent',
+          KeyConditionExpression: 'gsi1pk = :parent',
+          ExpressionAttributeValues: { ':parent': keys.customerChildrenIndex(customerId).gsi1pk },
+          ProjectionExpression: 'id',
+          Limit: limit,
+        }),
+      ),
+    );
+    return (page.Items ?? []).map((item) => String(item.id));
   }
 
   async getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined> {
@@ -118,6 +126,8 @@ export class DynamoDeletionStore implements DeletionStore {
       values[':parent'] = expectedParentId;
     }
     let update = 'SET #status = :newStatus, deletedAt = :at, deletedBy = :by, deletedByAccount = :byAccount, deleteRequestId = :requestId, deleteMode = :mode';
+    // A customer that is no longer live leaves its parent's children index (the 409's bounded list).
+    const removed = ['gsi1pk', 'gsi1sk'];
     if (request.reason) {
       update += ', deleteReason = :reason';
       values[':reason'] = request.reason;
@@ -125,8 +135,9 @@ export class DynamoDeletionStore implements DeletionStore {
     if (mode === 'hard') {
       // The PII-free tombstone: ids, status and the deletion facts stay; the person does not.
       names['#name'] = 'name';
-      update += ' REMOVE #name, email';
+      removed.push('#name', 'email');
     }
+    update += ` REMOVE ${removed.join(', ')}`;
     const targetItems: TransactItem[] = [
       {
         Update: {
@@ -212,9 +223,10 @@ export class DynamoDeletionStore implements DeletionStore {
   /**
    * Adds what every deletion commits (idempotency first, audit, request, outbox) and runs the
    * transaction. `fill` may add items into the room the transaction has left, computed here where
-   * the transaction is built.
+   * the transaction is built. Public for the lifecycle store (a restore commits the same parts:
+   * shared/adapters/dynamodb/lifecycle-store.ts).
    */
-  private async commit(
+  async commit(
     commit: DeletionCommit,
     targetItems: TransactItem[],
     explainRefusal: (oldItems: (Record<string, unknown> | undefined)[]) => CommitResult | Promise<CommitResult>,

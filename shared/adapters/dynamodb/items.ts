@@ -24,7 +24,10 @@ export function customerItem(customer: SeedCustomer, liveChildren: number): Reco
     status: customer.status ?? 'ACTIVE',
     activeSubscriptions: customer.activeSubscriptions,
     liveChildren,
-    ...(customer.parentId ? { ...keys.customerChildrenIndex(customer.parentId), gsi1sk: keys.customerIndexSortKey(customer.id) } : {}),
+    // Only a live customer is in its parent's children index.
+    ...(customer.parentId && (customer.status ?? 'ACTIVE') === 'ACTIVE'
+      ? { ...keys.customerChildrenIndex(customer.parentId), gsi1sk: keys.customerIndexSortKey(customer.id) }
+      : {}),
   };
 }
 

@@ -29,8 +29,10 @@ beforeAll(async () => {
     .customer('contended', 'reseller-1')
     .customer('audited-denial', 'reseller-2')
     .customer('seed-curl', 'reseller-1')
-    .customer('big-family', 'reseller-1');
+    .customer('big-family', 'reseller-1')
+    .customer('many-children', 'reseller-1', { activeSubscriptions: 1 });
   for (let i = 0; i < 120; i += 1) seed.user(`member-${i}`, 'big-family');
+  for (let i = 0; i < 250; i += 1) seed.customer(`many-child-${String(i).padStart(3, '0')}`, 'many-children');
   stack = await startTestStack(seed.build());
   table = tableReader(stack);
   reseller = await tokenFor({ accountId: 'reseller-1', role: 'RESALE', scope: 'customers:delete' });
@@ -172,10 +174,34 @@ describe('409: active subscription, or live sub-customers', () => {
     const blocked = await call(stack, 'DELETE', '/customer/has-children', { token: reseller });
     expect(blocked.status).toBe(409);
     expect(blocked.json.blockers).toEqual([{ type: 'subCustomer', id: 'child-live', detail: 'sub-customer is not deleted' }]);
+    expect(blocked.json.blockersTotal).toBe(1);
 
     const childOwner = await tokenFor({ accountId: 'has-children', role: 'RESALE', scope: 'customers:delete' });
     expect((await call(stack, 'DELETE', '/customer/child-live', { token: childOwner })).status).toBe(200);
     expect((await call(stack, 'DELETE', '/customer/has-children', { token: reseller })).status).toBe(200);
+  });
+});
+
+describe('409: a bounded answer however many sub-customers', () => {
+  it('lists at most 100 blockers and counts them all in blockersTotal', async () => {
+    const response = await call(stack, 'DELETE', '/customer/many-children', { token: reseller });
+
+    expect(response.status).toBe(409);
+    const blockers = response.json.blockers as { type: string; id?: string }[];
+    expect(blockers).toHaveLength(100);
+    expect(blockers[0]).toEqual({ type: 'activeSubscription', id: 'subscriptions', detail: '1 active subscription(s)' });
+    expect(new Set(blockers.slice(1).map((b) => b.type))).toEqual(new Set(['subCustomer']));
+    expect(response.json.blockersTotal).toBe(1 + 250);
+  });
+
+  it('no longer lists a sub-customer once it is deleted (it leaves the children index)', async () => {
+    const owner = await tokenFor({ accountId: 'many-children', role: 'RESALE', scope: 'customers:delete' });
+    expect((await call(stack, 'DELETE', '/customer/many-child-000', { token: owner })).status).toBe(200);
+
+    const response = await call(stack, 'DELETE', '/customer/many-children', { token: reseller });
+
+    expect(response.json.blockersTotal).toBe(1 + 249);
+    expect((response.json.blockers as { id?: string }[]).map((b) => b.id)).not.toContain('many-child-000');
   });
 });
 

@@ -1,4 +1,4 @@
-import { blockersFor, customerDeletionRefusal, userDeletionRefusal, type CustomerState } from '../../../shared/domain/deletion-rules';
+import { blockersFor, customerDeletionRefusal, MAX_BLOCKERS, subCustomerRoom, userDeletionRefusal, type CustomerState } from '../../../shared/domain/deletion-rules';
 import { actorFactory } from '../../fixtures/actors';
 
 function customerFactory(overrides: Partial<CustomerState> = {}): CustomerState {
@@ -65,12 +65,48 @@ describe('userDeletionRefusal', () => {
 });
 
 describe('blockersFor', () => {
-  it('lists subscriptions first, then each live sub-customer', () => {
-    expect(blockersFor({ activeSubscriptions: 2 }, ['sub-a', 'sub-b'])).toEqual([
-      { type: 'activeSubscription', id: 'subscriptions', detail: '2 active subscription(s)' },
-      { type: 'subCustomer', id: 'sub-a', detail: 'sub-customer is not deleted' },
-      { type: 'subCustomer', id: 'sub-b', detail: 'sub-customer is not deleted' },
-    ]);
-    expect(blockersFor({ activeSubscriptions: 0 }, [])).toEqual([]);
+  it('lists subscriptions first, then each live sub-customer, and counts them', () => {
+    expect(blockersFor({ activeSubscriptions: 2, liveChildren: 2 }, ['sub-a', 'sub-b'])).toEqual({
+      blockers: [
+        { type: 'activeSubscription', id: 'subscriptions', detail: '2 active subscription(s)' },
+        { type: 'subCustomer', id: 'sub-a', detail: 'sub-customer is not deleted' },
+        { type: 'subCustomer', id: 'sub-b', detail: 'sub-customer is not deleted' },
+      ],
+      total: 3,
+    });
+    expect(blockersFor({ activeSubscriptions: 0, liveChildren: 0 }, [])).toEqual({ blockers: [], total: 0 });
+  });
+
+  it('puts a legal hold first', () => {
+    expect(blockersFor({ activeSubscriptions: 1, liveChildren: 0, legalHold: true }, [])).toEqual({
+      blockers: [
+        { type: 'legalHold', detail: 'a legal hold is placed on the customer' },
+        { type: 'activeSubscription', id: 'subscriptions', detail: '1 active subscription(s)' },
+      ],
+      total: 2,
+    });
+  });
+
+  it('lists at most 100 and counts every live sub-customer from the counter, not from the list', () => {
+    // Prepare
+    const ids = Array.from({ length: 150 }, (_, i) => `child-${i}`);
+
+    // Act
+    const { blockers, total } = blockersFor({ activeSubscriptions: 3, liveChildren: 50_000, legalHold: true }, ids);
+
+    // Assess
+    expect(blockers).toHaveLength(MAX_BLOCKERS);
+    expect(blockers.slice(0, 3).map((b) => b.type)).toEqual(['legalHold', 'activeSubscription', 'subCustomer']);
+    expect(total).toBe(1 + 1 + 50_000);
+  });
+});
+
+describe('subCustomerRoom', () => {
+  it.each([
+    [{ activeSubscriptions: 0 }, 100],
+    [{ activeSubscriptions: 2 }, 99],
+    [{ activeSubscriptions: 2, legalHold: true }, 98],
+  ])('%o leaves room for %i sub-customers', (customer, room) => {
+    expect(subCustomerRoom(customer)).toBe(room);
   });
 });
