@@ -17,7 +17,8 @@ export interface AuditRecord {
   actor: { sub: string; role: string; accountId: string };
   target: Subject;
   action: AuditAction;
-  mode: DeletionMode;
+  /** A deletion's, purge's or restore's mode; absent for a legal hold. */
+  mode?: DeletionMode;
   reason: string | null;
   ticket: string | null;
   outcome: AuditOutcome;
@@ -46,6 +47,13 @@ export interface DeletionFact {
 
 /** A new request as the domain states it; its steps come from the step declarations when it is written. */
 export type NewRequest = Omit<DeletionRequest, 'steps'>;
+
+/** What a deletion would change (a dry run's answer): the subject's logins, devices and active VPN sessions. */
+export interface DeletionImpact {
+  users: number;
+  devices: number;
+  activeSessions: number;
+}
 
 /** What a successful deletion answers; stored with the Idempotency-Key to replay it exactly. */
 export interface DeletionReceipt {
@@ -112,6 +120,8 @@ export interface DeletionStore {
   getCustomer(customerId: string): Promise<(CustomerState & { name?: string; email?: string }) | undefined>;
   getUser(customerId: string, userId: string): Promise<(UserState & { name?: string; email?: string }) | undefined>;
   listUserIds(customerId: string): Promise<string[]>;
+  /** Counts what deleting the subject would change: ACTIVE logins, ACTIVE devices, ACTIVE sessions (one paged query of its partition). */
+  deletionImpact(subject: Subject): Promise<DeletionImpact>;
   /** At most `limit` live sub-customers (a deleted customer leaves the children index, so one bounded query is exact). */
   liveSubCustomerIds(customerId: string, limit: number): Promise<string[]>;
   getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined>;

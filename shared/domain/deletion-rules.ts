@@ -11,7 +11,7 @@ export interface CustomerState {
   /** Sub-customers not yet deleted. */
   liveChildren: number;
   /** A legal hold is placed: no hard delete or purge while it stands. */
-  legalHold?: boolean;
+  onLegalHold?: boolean;
 }
 
 export interface UserState {
@@ -23,7 +23,7 @@ export interface UserState {
 export type Refusal =
   | { outcome: 'NOT_FOUND'; kind: 'customer' | 'user' }
   | { outcome: 'DENIED'; code: string; message: string }
-  | { outcome: 'CONFLICT'; activeSubscriptions: number; liveChildren: number; legalHold?: boolean };
+  | { outcome: 'CONFLICT'; activeSubscriptions: number; liveChildren: number; onLegalHold?: boolean };
 
 /**
  * Why a customer may not be deleted now, or undefined if it may. The store's transaction enforces
@@ -58,9 +58,9 @@ export function userDeletionRefusal(
 export const MAX_BLOCKERS = 100;
 
 /** Blockers that are not sub-customers: known from the customer item alone. */
-function ownBlockers(customer: { activeSubscriptions: number; legalHold?: boolean }): Blocker[] {
+function ownBlockers(customer: { activeSubscriptions: number; onLegalHold?: boolean }): Blocker[] {
   const blockers: Blocker[] = [];
-  if (customer.legalHold) blockers.push({ type: 'legalHold', detail: 'a legal hold is placed on the customer' });
+  if (customer.onLegalHold) blockers.push({ type: 'legalHold', detail: 'a legal hold is placed on the customer' });
   if (customer.activeSubscriptions > 0) {
     blockers.push({ type: 'activeSubscription', id: 'subscriptions', detail: `${customer.activeSubscriptions} active subscription(s)` });
   }
@@ -68,7 +68,7 @@ function ownBlockers(customer: { activeSubscriptions: number; legalHold?: boolea
 }
 
 /** How many live sub-customers a 409 may still name after the customer's own blockers. */
-export function subCustomerRoom(customer: { activeSubscriptions: number; legalHold?: boolean }): number {
+export function subCustomerRoom(customer: { activeSubscriptions: number; onLegalHold?: boolean }): number {
   return MAX_BLOCKERS - ownBlockers(customer).length;
 }
 
@@ -78,7 +78,7 @@ export function subCustomerRoom(customer: { activeSubscriptions: number; legalHo
  * sub-customers, the last from the customer's own counter, so no unbounded read answers it.
  */
 export function blockersFor(
-  customer: { activeSubscriptions: number; liveChildren: number; legalHold?: boolean },
+  customer: { activeSubscriptions: number; liveChildren: number; onLegalHold?: boolean },
   liveSubCustomerIds: readonly string[],
 ): { blockers: Blocker[]; total: number } {
   const own = ownBlockers(customer);

@@ -14,6 +14,7 @@ import type {
   IdGenerator,
   IdempotencyClaim,
   StoredIdempotency,
+  DeletionImpact,
 } from './deletion-ports';
 import { blockersFor, customerDeletionRefusal, subCustomerRoom, userDeletionRefusal, type CustomerState, type Refusal, type UserState } from './deletion-rules';
 import { ConflictError, DependencyUnavailableError, ForbiddenError, IdempotencyKeyReuseError, NotFoundError, TokenRevokedError, ValidationError } from './errors';
@@ -68,6 +69,12 @@ interface AttemptPlan {
   explain(customer: CustomerState | undefined, user: UserState | undefined): Refusal | undefined;
 }
 
+/** A dry run's answer: the deletion may go ahead, and this is what it would change. */
+export interface DeletionPreview {
+  dryRun: true;
+  impact: DeletionImpact;
+}
+
 export class DeletionService {
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -87,12 +94,7 @@ export class DeletionService {
       ticket: input.ticket,
       sub: actor.sub,
     });
-    const byClaims = decideCustomerDeletionByClaims(actor, mode);
-    if (!byClaims.allowed) return this.deny(context, byClaims.code, byClaims.message);
-    if (mode === 'hard' && !input.reason) {
-      await this.refuseIfRevoked(context);
-      throw new ValidationError('REASON_REQUIRED', 'A reason is required for mode=hard');
-    }
+    const byClaims = await this.customerDeletionClaims(context);
 
     // Listed once: users of a purged customer that the transaction has no room for are the erasure step's.
     const eraseUserIds = mode === 'hard' ? await this.deps.store.listUserIds(customerId) : [];
@@ -148,6 +150,52 @@ export class DeletionService {
       },
       explain: (customer, user) => userDeletionRefusal(actor, customer, user, customerId),
     });
+  }
+
+  /**
+   * v1 dry run: the same authentication, authorization and refusals (403/404/409 with blockers) as
+   * `deleteCustomer`, and what it would change; no state change, no request, no event. Audited as
+   * DRY_RUN. An Idempotency-Key means nothing here: there is nothing to replay.
+   */
+  async previewCustomerDeletion(customerId: string, input: DeletionInput): Promise<DeletionPreview> {
+    const { actor, mode } = input;
+    const context = this.context({ ...input, idempotencyKey: null }, { type: 'customer', customerId }, 'customer.delete', 'customer.deleted', {});
+    await this.customerDeletionClaims(context);
+    return this.preview(context, async () => customerDeletionRefusal(actor, await this.deps.store.getCustomer(customerId), mode));
+  }
+
+  /** v2 dry run: as `deleteUser` would decide, and what it would change. */
+  async previewUserDeletion(customerId: string, userId: string, input: DeletionInput): Promise<DeletionPreview> {
+    const { actor } = input;
+    const context = this.context({ ...input, idempotencyKey: null }, { type: 'user', customerId, userId }, 'user.delete', 'user.deleted', {});
+    const byClaims = decideUserDeletionByClaims(actor);
+    if (!byClaims.allowed) return this.deny(context, byClaims.code, byClaims.message);
+    return this.preview(context, async () => {
+      const [customer, user] = await Promise.all([this.deps.store.getCustomer(customerId), this.deps.store.getUser(customerId, userId)]);
+      return userDeletionRefusal(actor, customer, user, customerId);
+    });
+  }
+
+  /** The claims-level part of a v1 decision, refusals first (401 before 403 before 400's reason rule). */
+  private async customerDeletionClaims(context: DeletionContext) {
+    const { actor, mode, reason } = context.input;
+    const byClaims = decideCustomerDeletionByClaims(actor, mode);
+    if (!byClaims.allowed) return this.deny(context, byClaims.code, byClaims.message);
+    if (mode === 'hard' && !reason) {
+      await this.refuseIfRevoked(context);
+      throw new ValidationError('REASON_REQUIRED', 'A reason is required for mode=hard');
+    }
+    return byClaims;
+  }
+
+  /** A dry run's answer: with no transaction to carry the actor's standing, it is read first. */
+  private async preview(context: DeletionContext, refusalNow: () => Promise<Refusal | undefined>): Promise<DeletionPreview> {
+    await this.refuseIfRevoked(context);
+    const refusal = await refusalNow();
+    if (refusal) return this.explain(context, refusal);
+    const impact = await this.deps.store.deletionImpact(context.subject);
+    await this.deps.store.writeAudit(this.auditRecord(context, 'DRY_RUN'));
+    return { dryRun: true, impact };
   }
 
   /**
@@ -277,6 +325,11 @@ export class DeletionService {
       const stored = await this.deps.store.getIdempotency(context.idempotency.accountId, context.idempotency.key);
       if (stored) return this.replay(context, stored);
     }
+    return this.explain(context, refusal);
+  }
+
+  /** Audits a refusal and throws its error: 404, 403, or 409 with its bounded blockers. */
+  private async explain(context: DeletionContext, refusal: Refusal): Promise<never> {
     switch (refusal.outcome) {
       case 'NOT_FOUND':
         await this.audit(context, 'NOT_FOUND', `${refusal.kind.toUpperCase()}_NOT_FOUND`);

@@ -32,6 +32,21 @@ export function deletionMode(event: APIGatewayProxyEventV2): DeletionMode {
   throw new ValidationError('INVALID_MODE', "mode must be 'soft' or 'hard'");
 }
 
+/** `?dryRun=true|false` (absent: false). Anything else is a 400 naming the parameter. */
+export function dryRunFlag(event: APIGatewayProxyEventV2, code: string): boolean {
+  const value = event.queryStringParameters?.dryRun;
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new ValidationError(code, "dryRun must be 'true' or 'false'");
+}
+
+/** v2 always erases the user's personal fields: a `mode` there is a mistake to say, not to ignore (SPEC "v2 and mode"). */
+export function refuseMode(event: APIGatewayProxyEventV2): void {
+  if (event.queryStringParameters?.mode !== undefined) {
+    throw new ValidationError('VALIDATION_1001', "mode is not accepted on v2: a v2 deletion always erases the user's personal fields");
+  }
+}
+
 export function idempotencyKey(event: APIGatewayProxyEventV2): string | null {
   const key = header(event, 'idempotency-key');
   if (key === undefined) return null;

@@ -9,8 +9,10 @@ import type {
   DeletionStore,
   StoredIdempotency,
   UserDeletionCommit,
+  DeletionImpact,
 } from '../../domain/deletion-ports';
 import type { CustomerState, UserState } from '../../domain/deletion-rules';
+import type { Subject } from '../../domain/model';
 import { cascadeWriteFor } from '../../outbox/outbox-writer';
 import { withConstraint } from './access-condition';
 import { addStandingConditions, failedOnStanding, standingKeys } from './actor-standing';
@@ -71,6 +73,39 @@ export class DynamoDeletionStore implements DeletionStore {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': keys.customerPartition(customerId), ':prefix': keys.prefixes.user },
     });
+  }
+
+  async deletionImpact(subject: Subject): Promise<DeletionImpact> {
+    const impact: DeletionImpact = { users: 0, devices: 0, activeSessions: 0 };
+    const onlyUser = subject.type === 'user' ? subject.userId : undefined;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await callDynamo(() =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            FilterExpression: '#status = :active',
+            ProjectionExpression: 'sk, id, userId',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':pk': keys.customerPartition(subject.customerId), ':active': 'ACTIVE' },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        const sk = String(item.sk);
+        if (sk.startsWith(keys.prefixes.user)) {
+          if (onlyUser === undefined || item.id === onlyUser) impact.users += 1;
+        } else if (onlyUser === undefined || item.userId === onlyUser) {
+          if (sk.startsWith(keys.prefixes.device)) impact.devices += 1;
+          else if (sk.startsWith(keys.prefixes.session)) impact.activeSessions += 1;
+        }
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return impact;
   }
 
   async liveSubCustomerIds(customerId: string, limit: number): Promise<string[]> {

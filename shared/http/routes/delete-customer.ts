@@ -4,27 +4,26 @@ import type { DeletionService } from '../../domain/deletion-service';
 import type { Environment } from '../../config/env';
 import { apiBaseFromEnv, deletionServiceOn } from '../api-wiring';
 import { jsonResponse } from '../error-mapping';
-import { deletionBody, deletionMode, header, idempotencyKey, pathId, readInput } from '../input';
+import { deletionBody, deletionMode, dryRunFlag, header, idempotencyKey, pathId, readInput } from '../input';
 import { httpHandler } from '../middleware';
 
 /** `DELETE /customer/{customerId}` (API v1): authenticate, validate, delete, answer. */
 export function createDeleteCustomerHandler(deps: { verifier: TokenVerifier; standing: ActorStanding; service: DeletionService }) {
   return httpHandler('v1', async (event) => {
     const actor = await deps.verifier.verify(header(event, 'authorization'));
-    const { customerId, mode, reason, ticket, key } = await readInput(actor, deps.standing, () => ({
+    const { customerId, mode, reason, ticket, key, dryRun } = await readInput(actor, deps.standing, () => ({
       customerId: pathId(event, 'customerId', 'INVALID_CUSTOMER_ID'),
       mode: deletionMode(event),
+      dryRun: dryRunFlag(event, 'INVALID_DRY_RUN'),
       ...deletionBody(event),
       key: idempotencyKey(event),
     }));
-    const receipt = await deps.service.deleteCustomer(customerId, {
-      actor,
-      mode,
-      reason,
-      ticket,
-      idempotencyKey: key,
-      correlationId: event.requestContext.requestId,
-    });
+    const input = { actor, mode, reason, ticket, idempotencyKey: key, correlationId: event.requestContext.requestId };
+    if (dryRun) {
+      const { impact } = await deps.service.previewCustomerDeletion(customerId, input);
+      return jsonResponse(200, { success: true, dryRun: true, message: 'Customer can be deleted', impact });
+    }
+    const receipt = await deps.service.deleteCustomer(customerId, input);
     return jsonResponse(200, { success: true, message: 'Customer deleted successfully', deletedAt: receipt.deletedAt, requestId: receipt.requestId });
   });
 }

@@ -3,7 +3,7 @@ import type { ActorStanding } from '../../domain/actor-standing';
 import type { DeletionService } from '../../domain/deletion-service';
 import type { Environment } from '../../config/env';
 import { apiBaseFromEnv, deletionServiceOn } from '../api-wiring';
-import { deletionBody, header, idempotencyKey, pathId, readInput } from '../input';
+import { deletionBody, dryRunFlag, header, idempotencyKey, pathId, readInput, refuseMode } from '../input';
 import { httpHandler } from '../middleware';
 import { v2Ack } from '../v2-envelope';
 
@@ -14,20 +14,22 @@ import { v2Ack } from '../v2-envelope';
 export function createDeleteUserHandler(deps: { verifier: TokenVerifier; standing: ActorStanding; service: DeletionService }) {
   return httpHandler('v2', async (event) => {
     const actor = await deps.verifier.verify(header(event, 'authorization'));
-    const { customerId, userId, reason, ticket, key } = await readInput(actor, deps.standing, () => ({
-      customerId: pathId(event, 'customerId', 'VALIDATION_1001'),
-      userId: pathId(event, 'userId', 'VALIDATION_1001'),
-      ...deletionBody(event),
-      key: idempotencyKey(event),
-    }));
-    const receipt = await deps.service.deleteUser(customerId, userId, {
-      actor,
-      mode: 'hard',
-      reason,
-      ticket,
-      idempotencyKey: key,
-      correlationId: event.requestContext.requestId,
+    const { customerId, userId, reason, ticket, key, dryRun } = await readInput(actor, deps.standing, () => {
+      refuseMode(event);
+      return {
+        customerId: pathId(event, 'customerId', 'VALIDATION_1001'),
+        userId: pathId(event, 'userId', 'VALIDATION_1001'),
+        dryRun: dryRunFlag(event, 'VALIDATION_1001'),
+        ...deletionBody(event),
+        key: idempotencyKey(event),
+      };
     });
+    const input = { actor, mode: 'hard' as const, reason, ticket, idempotencyKey: key, correlationId: event.requestContext.requestId };
+    if (dryRun) {
+      const { impact } = await deps.service.previewUserDeletion(customerId, userId, input);
+      return v2Ack([{ dryRun: true, impact: { devices: impact.devices, activeSessions: impact.activeSessions } }]);
+    }
+    const receipt = await deps.service.deleteUser(customerId, userId, input);
     return v2Ack([{ requestId: receipt.requestId }]);
   });
 }

@@ -78,7 +78,7 @@ describe('blockersFor', () => {
   });
 
   it('puts a legal hold first', () => {
-    expect(blockersFor({ activeSubscriptions: 1, liveChildren: 0, legalHold: true }, [])).toEqual({
+    expect(blockersFor({ activeSubscriptions: 1, liveChildren: 0, onLegalHold: true }, [])).toEqual({
       blockers: [
         { type: 'legalHold', detail: 'a legal hold is placed on the customer' },
         { type: 'activeSubscription', id: 'subscriptions', detail: '1 active subscription(s)' },
@@ -92,7 +92,7 @@ describe('blockersFor', () => {
     const ids = Array.from({ length: 150 }, (_, i) => `child-${i}`);
 
     // Act
-    const { blockers, total } = blockersFor({ activeSubscriptions: 3, liveChildren: 50_000, legalHold: true }, ids);
+    const { blockers, total } = blockersFor({ activeSubscriptions: 3, liveChildren: 50_000, onLegalHold: true }, ids);
 
     // Assess
     expect(blockers).toHaveLength(MAX_BLOCKERS);
@@ -105,7 +105,7 @@ describe('subCustomerRoom', () => {
   it.each([
     [{ activeSubscriptions: 0 }, 100],
     [{ activeSubscriptions: 2 }, 99],
-    [{ activeSubscriptions: 2, legalHold: true }, 98],
+    [{ activeSubscriptions: 2, onLegalHold: true }, 98],
   ])('%o leaves room for %i sub-customers', (customer, room) => {
     expect(subCustomerRoom(customer)).toBe(room);
   });

@@ -47,6 +47,10 @@ class ScriptedStore implements DeletionStore {
   async listUserIds() {
     return this.userIds;
   }
+  impact = { users: 2, devices: 3, activeSessions: 1 };
+  async deletionImpact() {
+    return this.impact;
+  }
   async liveSubCustomerIds() {
     return this.liveChildren;
   }
@@ -326,5 +330,53 @@ describe('DeletionService and revoked actors', () => {
     // Act / Assess
     await expect(serviceWith(store, standing).deleteCustomer('c-1', inputFactory({ actor: actorFactory({ scopes: [] }) }))).rejects.toBeInstanceOf(ForbiddenError);
     expect(standing.asked).toBe(1);
+  });
+});
+
+describe('DeletionService dry runs', () => {
+  it('previews a deletion: reads, counts, audits DRY_RUN, and commits nothing', async () => {
+    // Prepare
+    const store = new ScriptedStore();
+    store.customers.set('c-1', activeCustomer());
+
+    // Act
+    const preview = await serviceWith(store).previewCustomerDeletion('c-1', inputFactory({ idempotencyKey: 'k-1' }));
+
+    // Assess
+    expect(preview).toEqual({ dryRun: true, impact: { users: 2, devices: 3, activeSessions: 1 } });
+    expect(store.customerCommits).toHaveLength(0);
+    expect(store.audits).toEqual([expect.objectContaining({ action: 'customer.delete', outcome: 'DRY_RUN', target: { type: 'customer', customerId: 'c-1' } })]);
+  });
+
+  it('refuses as the real call would, from what it reads', async () => {
+    // Prepare
+    const store = new ScriptedStore();
+    store.customers.set('c-1', activeCustomer({ activeSubscriptions: 1 }));
+
+    // Act / Assess
+    await expect(serviceWith(store).previewCustomerDeletion('c-1', inputFactory())).rejects.toBeInstanceOf(ConflictError);
+    expect(store.audits.map((a) => a.outcome)).toEqual(['CONFLICT']);
+  });
+
+  it('asks for the actor standing first, since no transaction carries it', async () => {
+    // Prepare
+    const store = new ScriptedStore();
+    store.customers.set('c-1', activeCustomer());
+
+    // Act / Assess
+    await expect(serviceWith(store, new ScriptedStanding(true)).previewCustomerDeletion('c-1', inputFactory())).rejects.toBeInstanceOf(TokenRevokedError);
+    expect(store.reads).toEqual([]);
+  });
+
+  it('previews a v2 user deletion with the same eligibility', async () => {
+    // Prepare
+    const store = new ScriptedStore();
+    store.customers.set('c-1', activeCustomer({ parentId: 'someone-else' }));
+    store.users.set('c-1/u-1', { id: 'u-1', customerId: 'c-1', status: 'ACTIVE' });
+    const input = inputFactory({ actor: actorFactory({ accountId: 'reseller-1', scopes: ['users:delete'] }), mode: 'hard' });
+
+    // Act / Assess
+    await expect(serviceWith(store).previewUserDeletion('c-1', 'u-1', input)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(store.userCommits).toHaveLength(0);
   });
 });
