@@ -287,6 +287,34 @@ export const apiFunctions: readonly ApiFunctionSpec[] = [
     // One BatchGetItem: the request, and the actor's account and login (its standing).
     links: [{ to: 'token-verifier' }, { to: 'table', actions: ['BatchGetItem'], keyPrefixes: ['REQUEST#', 'CUSTOMER#'] }],
   },
+  {
+    kind: 'api',
+    name: 'restore-customer',
+    entry: 'functions/api/restore-customer.ts',
+    routes: [{ method: 'POST', path: '/customer/{customerId}/restore' }],
+    timeoutSeconds: 10,
+    memoryMb: 1024,
+    // One transaction: the customer and its parent, audit, request, outbox (no Idempotency-Key, no
+    // index query). GetItem: the customer first; BatchGetItem: the actor's standing on a refusal.
+    links: [
+      { to: 'token-verifier' },
+      { to: 'table', actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'], keyPrefixes: ['CUSTOMER#', 'AUDIT#', 'REQUEST#', 'OUTBOX#'] },
+    ],
+  },
+  {
+    kind: 'api',
+    name: 'legal-hold',
+    entry: 'functions/api/legal-hold.ts',
+    routes: [
+      { method: 'PUT', path: '/customer/{customerId}/legal-hold' },
+      { method: 'DELETE', path: '/customer/{customerId}/legal-hold' },
+    ],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    // One transaction: the customer's legalHold and its audit record (PutItem; also a refusal's audit);
+    // BatchGetItem: the actor's standing on a refusal.
+    links: [{ to: 'token-verifier' }, { to: 'table', actions: ['BatchGetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'], keyPrefixes: ['CUSTOMER#', 'AUDIT#'] }],
+  },
 ];
 
 /** The outbox relay: a link to every step's queue, derived, so a new step is published to without a second edit. */

@@ -97,6 +97,31 @@ export function decideUserDeletion(actor: Actor, customer: ConstrainedTarget): D
   return { allowed: true };
 }
 
+/**
+ * Restore (SPEC "Lifecycle"): the v1 roles with scope `customers:restore`; ADMIN and MASTER any
+ * customer, RESALE only the customers it manages. Role, then scope; the constraint goes to the write.
+ */
+export function decideCustomerRestoreByClaims(actor: Actor): ClaimsDecision {
+  if (!V1_ROLES.has(actor.role)) return deny('ROLE_NOT_ALLOWED', 'Role is not allowed to restore customers');
+  if (!actor.scopes.has(SCOPES.restoreCustomers)) return deny('SCOPE_MISSING', `Scope ${SCOPES.restoreCustomers} is required`);
+  return allowWith(actor.role === 'RESALE' ? { kind: 'parent-is', accountId: actor.accountId } : { kind: 'any' });
+}
+
+/** The full restore decision: the claims, then the constraint they give against the target. */
+export function decideCustomerRestore(actor: Actor, target: ConstrainedTarget): Decision {
+  const byClaims = decideCustomerRestoreByClaims(actor);
+  if (!byClaims.allowed) return byClaims;
+  if (!satisfies(byClaims.constraint, target)) return deny('NOT_MANAGED', 'Customer is not managed by this reseller');
+  return { allowed: true };
+}
+
+/** Placing or releasing a legal hold: ADMIN only, with scope `customers:hold`; any customer. Role, then scope. */
+export function decideLegalHold(actor: Actor): Decision {
+  if (actor.role !== 'ADMIN') return deny('ROLE_NOT_ALLOWED', 'Only ADMIN may place or release a legal hold');
+  if (!actor.scopes.has(SCOPES.holdCustomers)) return deny('SCOPE_MISSING', `Scope ${SCOPES.holdCustomers} is required`);
+  return { allowed: true };
+}
+
 /** Who may read a deletion request back: the account that made it, or an ADMIN. */
 export function canReadRequest(actor: Actor, request: { ownerAccountId: string }): boolean {
   return actor.role === 'ADMIN' || actor.accountId === request.ownerAccountId;

@@ -15,8 +15,10 @@ export const ERROR_KINDS = [
   'forbidden',
   /** Absent, already deleted, or not visible to this caller. */
   'not-found',
-  /** The target cannot be deleted yet. */
+  /** The target cannot be deleted yet, or is not in a state the action applies to. */
   'conflict',
+  /** The target existed but is gone for good (a PURGED customer): too late for this action. */
+  'gone',
   /** An Idempotency-Key reused for a different request. */
   'idempotency-key-reused',
   /** A dependency is unavailable; the caller may retry. */
@@ -97,6 +99,22 @@ export class ConflictError extends DomainError {
   override readonly code = 'DELETION_BLOCKED';
   /** `blockers` lists at most MAX_BLOCKERS of them; `blockersTotal` counts them all (SPEC "Blockers"). */
   constructor(readonly blockers: readonly Blocker[], readonly blockersTotal: number = blockers.length, message = 'Customer has active subscriptions, live sub-customers or a legal hold') {
+    super(message);
+  }
+}
+
+/** The target is not in the state an action needs (`NOT_DELETED`, `PARENT_NOT_ACTIVE`, `NO_LEGAL_HOLD`): a 409 without blockers. */
+export class StateConflictError extends DomainError {
+  readonly kind = 'conflict';
+  constructor(override readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** The target is gone for good (a PURGED customer): nothing can be done to it any more. */
+export class GoneError extends DomainError {
+  readonly kind = 'gone';
+  constructor(override readonly code: string, message: string) {
     super(message);
   }
 }

@@ -9,6 +9,8 @@ export const SCOPES = {
   deleteCustomers: 'customers:delete',
   purgeCustomers: 'customers:purge',
   deleteUsers: 'users:delete',
+  restoreCustomers: 'customers:restore',
+  holdCustomers: 'customers:hold',
 } as const;
 
 /** Who is asking, from a verified token. */

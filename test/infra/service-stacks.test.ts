@@ -87,6 +87,8 @@ const EXPECTED_VARIABLES: Record<string, readonly string[]> = {
   'delete-customer': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
   'delete-user': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
   'get-request-status': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
+  'restore-customer': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
+  'legal-hold': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
   'outbox-relay': [...COMMON, 'TABLE_NAME', 'DISABLE_LOGINS_QUEUE_URL', 'REVOKE_DEVICES_QUEUE_URL', 'END_SESSIONS_QUEUE_URL', 'SEND_EMAIL_QUEUE_URL', 'ERASE_LOGINS_QUEUE_URL'],
   'disable-logins': [...COMMON, 'TABLE_NAME', 'IDENTITY_PROVIDER'],
   'revoke-devices': [...COMMON, 'TABLE_NAME'],
@@ -125,6 +127,18 @@ const EXPECTED_TABLE_GRANTS: Record<string, TableGrant[]> = {
     { on: 'index/byParent', actions: ['dynamodb:Query'] },
   ],
   'get-request-status': [{ on: 'table', actions: ['dynamodb:BatchGetItem'], leadingKeys: ['CUSTOMER#*', 'REQUEST#*'] }],
+  // One transaction on the customer and its parent, audit, request and outbox; no index, no idempotency key.
+  'restore-customer': [
+    {
+      on: 'table',
+      actions: ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      leadingKeys: ['AUDIT#*', 'CUSTOMER#*', 'OUTBOX#*', 'REQUEST#*'],
+    },
+  ],
+  // The customer's legalHold and its audit record; reads nothing but the actor's standing.
+  'legal-hold': [
+    { on: 'table', actions: ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: ['AUDIT#*', 'CUSTOMER#*'] },
+  ],
   'outbox-relay': [{ on: 'table', actions: ['dynamodb:DeleteItem'], leadingKeys: ['OUTBOX#*'] }],
   'disable-logins': [
     { on: 'table', actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: ['PROCESSED#*', 'REQUEST#*'] },

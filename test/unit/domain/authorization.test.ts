@@ -2,13 +2,25 @@ import {
   canReadRequest,
   decideCustomerDeletion,
   decideCustomerDeletionByClaims,
+  decideCustomerRestore,
+  decideCustomerRestoreByClaims,
+  decideLegalHold,
   decideUserDeletion,
   decideUserDeletionByClaims,
   satisfies,
   type TargetConstraint,
 } from '../../../shared/domain/authorization';
 import { actorFactory } from '../../fixtures/actors';
-import { scopeList, V1_ACTOR_ACCOUNT, V1_DECISIONS, V2_ACTOR_ACCOUNT, V2_CUSTOMERS, V2_DECISIONS } from '../../fixtures/decision-tables';
+import {
+  HOLD_DECISIONS,
+  RESTORE_DECISIONS,
+  scopeList,
+  V1_ACTOR_ACCOUNT,
+  V1_DECISIONS,
+  V2_ACTOR_ACCOUNT,
+  V2_CUSTOMERS,
+  V2_DECISIONS,
+} from '../../fixtures/decision-tables';
 
 describe('decideCustomerDeletion (the v1 table)', () => {
   it.each(V1_DECISIONS)('%s [%s] deleting a customer under %s, %s → %s', (role, scopes, targetParent, mode, expected) => {
@@ -77,5 +89,30 @@ describe('canReadRequest', () => {
     expect(canReadRequest(actorFactory({ accountId: 'acct-2', role: 'ADMIN' }), request)).toBe(true);
     expect(canReadRequest(actorFactory({ accountId: 'acct-2', role: 'MASTER' }), request)).toBe(false);
     expect(canReadRequest(actorFactory({ accountId: 'acct-2', role: 'RESALE' }), request)).toBe(false);
+  });
+});
+
+describe('decideCustomerRestore (the restore table)', () => {
+  it.each(RESTORE_DECISIONS)('%s [%s] restoring a customer under %s → %s', (role, scopes, targetParent, expected) => {
+    const actor = actorFactory({ role, scopes: scopeList(scopes), accountId: V1_ACTOR_ACCOUNT });
+    const decision = decideCustomerRestore(actor, { id: 'target', parentId: targetParent });
+    expect(decision.allowed ? 'ALLOW' : decision.code).toBe(expected);
+    expect(decision.allowed ? 'allowed' : decision.message).not.toBe('');
+  });
+
+  it.each([
+    ['ADMIN', { kind: 'any' }],
+    ['MASTER', { kind: 'any' }],
+    ['RESALE', { kind: 'parent-is', accountId: 'acct-9' }],
+  ] as const)('gives %s the constraint %o for the write', (role, constraint) => {
+    const actor = actorFactory({ role, accountId: 'acct-9', scopes: ['customers:restore'] });
+    expect(decideCustomerRestoreByClaims(actor)).toEqual({ allowed: true, constraint });
+  });
+});
+
+describe('decideLegalHold (the legal hold table)', () => {
+  it.each(HOLD_DECISIONS)('%s [%s] placing or releasing a hold → %s', (role, scopes, expected) => {
+    const decision = decideLegalHold(actorFactory({ role, scopes: scopeList(scopes) }));
+    expect(decision.allowed ? 'ALLOW' : decision.code).toBe(expected);
   });
 });

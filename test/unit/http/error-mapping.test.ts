@@ -4,8 +4,10 @@ import {
   DomainError,
   ERROR_KINDS,
   ForbiddenError,
+  GoneError,
   IdempotencyKeyReuseError,
   NotFoundError,
+  StateConflictError,
   UnauthorizedError,
   ValidationError,
   type ErrorKind,
@@ -22,6 +24,8 @@ describe('toV1ErrorResponse', () => {
     [new ForbiddenError('NOT_MANAGED', 'Customer is not managed by this reseller'), 403, 'NOT_MANAGED'],
     [new NotFoundError('customer'), 404, 'CUSTOMER_NOT_FOUND'],
     [new ConflictError([{ type: 'subCustomer', id: 'c-2', detail: 'x' }]), 409, 'DELETION_BLOCKED'],
+    [new StateConflictError('NOT_DELETED', 'Customer is not deleted'), 409, 'NOT_DELETED'],
+    [new GoneError('PURGED', 'Customer was purged'), 410, 'PURGED'],
     [new IdempotencyKeyReuseError(), 422, 'IDEMPOTENCY_KEY_REUSED'],
     [new DependencyUnavailableError('jwks'), 503, 'SERVICE_UNAVAILABLE'],
   ])('maps %p to %i with the v1 shape', (error, status, code) => {
@@ -91,6 +95,7 @@ describe('the kind → answer table (error-kinds.ts)', () => {
         },
       },
       conflict: { status: 409, v1Code: 'DELETION_BLOCKED', v2: { errorCode: 'VALIDATION_1002', errorMessage: OWN_MESSAGE } },
+      gone: { status: 410, v1Code: 'GONE', v2: { errorCode: 'CUSTOMER_1003', errorMessage: OWN_MESSAGE } },
       'idempotency-key-reused': { status: 422, v1Code: 'IDEMPOTENCY_KEY_REUSED', v2: { errorCode: 'VALIDATION_1002', errorMessage: OWN_MESSAGE } },
       unavailable: { status: 503, v1Code: 'SERVICE_UNAVAILABLE', v2: { errorCode: 'GLOBAL_1001', errorMessage: 'Service unavailable. Please try again' } },
     });
@@ -112,7 +117,8 @@ describe('the kind → answer table (error-kinds.ts)', () => {
     unauthenticated: [new UnauthorizedError('expired')],
     forbidden: [new ForbiddenError('SCOPE_MISSING', 'Scope customers:delete is required')],
     'not-found': [new NotFoundError('customer'), new NotFoundError('user'), new NotFoundError('request')],
-    conflict: [new ConflictError([])],
+    conflict: [new ConflictError([]), new StateConflictError('NO_LEGAL_HOLD', 'Customer has no legal hold')],
+    gone: [new GoneError('PURGED', 'Customer was purged')],
     'idempotency-key-reused': [new IdempotencyKeyReuseError()],
     unavailable: [new DependencyUnavailableError('dynamodb')],
   };

@@ -1,0 +1,3 @@
+import { legalHoldFromEnv } from '../../shared/http/routes/legal-hold';
+
+export const handler = legalHoldFromEnv(process.env);
