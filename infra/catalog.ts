@@ -289,6 +289,31 @@ export const apiFunctions: readonly ApiFunctionSpec[] = [
   },
   {
     kind: 'api',
+    name: 'get-customer',
+    entry: 'functions/api/get-customer.ts',
+    routes: [{ method: 'GET', path: '/customer/{customerId}' }],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    // One BatchGetItem: the customer and the actor's account and login (its standing); one paged
+    // Query of the customer's partition: the counts of its users, devices and sessions.
+    links: [{ to: 'token-verifier' }, { to: 'table', actions: ['BatchGetItem', 'Query'], keyPrefixes: ['CUSTOMER#'] }],
+  },
+  {
+    kind: 'api',
+    name: 'get-audit-trail',
+    entry: 'functions/api/get-audit-trail.ts',
+    routes: [{ method: 'GET', path: '/api/v2/customer/{customerId}/audit' }],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    // One BatchGetItem: the customer and the actor's standing; Queries of the customer's audit partition (counts and the page).
+    links: [
+      { to: 'token-verifier' },
+      { to: 'table', actions: ['BatchGetItem'], keyPrefixes: ['CUSTOMER#'] },
+      { to: 'table', actions: ['Query'], keyPrefixes: ['AUDIT#'] },
+    ],
+  },
+  {
+    kind: 'api',
     name: 'restore-customer',
     entry: 'functions/api/restore-customer.ts',
     routes: [{ method: 'POST', path: '/customer/{customerId}/restore' }],

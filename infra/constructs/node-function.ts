@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -132,6 +132,25 @@ export function linkStatements(spec: Pick<FunctionSpec, 'links'>, resources: Lin
   return statements;
 }
 
+/** What no function may do to an audit record: audit records are append-only (SPEC "Audit trail"). */
+export const AUDIT_DENIED_ACTIONS = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+
+/**
+ * The explicit Deny every function's role carries: no UpdateItem or DeleteItem on an item whose
+ * partition key is an audit key, whatever any Allow says (an explicit Deny wins in IAM). With
+ * `ForAnyValue`, a request that touches any audit key is denied (`ForAllValues` would also match a
+ * request with no leading key at all). Writes of audit records are PutItems carrying
+ * `attribute_not_exists(pk)`, so a record cannot be overwritten either.
+ */
+export function auditAppendOnlyStatement(tableArn: string): PolicyStatement {
+  return new PolicyStatement({
+    effect: Effect.DENY,
+    actions: [...AUDIT_DENIED_ACTIONS],
+    resources: [tableArn],
+    conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
+  });
+}
+
 export interface NodeFunctionProps {
   spec: FunctionSpec;
   /** The platform's values; the function gets exactly the variables its declaration's links name. */
@@ -191,6 +210,7 @@ export class NodeFunction extends Construct {
     });
 
     for (const statement of linkStatements(spec, props.resources)) this.role.addToPrincipalPolicy(statement);
+    this.role.addToPrincipalPolicy(auditAppendOnlyStatement(props.resources.table.tableArn));
 
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',

@@ -122,6 +122,24 @@ export function decideLegalHold(actor: Actor): Decision {
   return { allowed: true };
 }
 
+/**
+ * Reading a customer's state (SPEC "A customer"): the v1 roles with scope `customers:read`; ADMIN and
+ * MASTER any customer, RESALE only the customers it manages. Role, then scope; the constraint decides
+ * which customers are in reach (outside it, the reader answers the same 404 as for a missing one).
+ */
+export function decideCustomerRead(actor: Actor): ClaimsDecision {
+  if (!V1_ROLES.has(actor.role)) return deny('ROLE_NOT_ALLOWED', 'Role is not allowed to read customers');
+  if (!actor.scopes.has(SCOPES.readCustomers)) return deny('SCOPE_MISSING', `Scope ${SCOPES.readCustomers} is required`);
+  return allowWith(actor.role === 'RESALE' ? { kind: 'parent-is', accountId: actor.accountId } : { kind: 'any' });
+}
+
+/** Reading a customer's audit trail (SPEC "Audit trail"): as `decideCustomerRead`, with scope `audit:read`. */
+export function decideAuditRead(actor: Actor): ClaimsDecision {
+  if (!V1_ROLES.has(actor.role)) return deny('ROLE_NOT_ALLOWED', 'Role is not allowed to read audit trails');
+  if (!actor.scopes.has(SCOPES.readAudit)) return deny('SCOPE_MISSING', `Scope ${SCOPES.readAudit} is required`);
+  return allowWith(actor.role === 'RESALE' ? { kind: 'parent-is', accountId: actor.accountId } : { kind: 'any' });
+}
+
 /** Who may read a deletion request back: the account that made it, or an ADMIN. */
 export function canReadRequest(actor: Actor, request: { ownerAccountId: string }): boolean {
   return actor.role === 'ADMIN' || actor.accountId === request.ownerAccountId;

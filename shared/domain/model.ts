@@ -11,6 +11,8 @@ export const SCOPES = {
   deleteUsers: 'users:delete',
   restoreCustomers: 'customers:restore',
   holdCustomers: 'customers:hold',
+  readCustomers: 'customers:read',
+  readAudit: 'audit:read',
 } as const;
 
 /** Who is asking, from a verified token. */

@@ -126,10 +126,11 @@ describe('a stage whose issuer is a Cognito user pool, synthesized with cdk-nag'
     // Act
     const statements = Object.values(resourcesOfType(service.templates.api, 'AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties?.Roles).includes(roleId))
-      .flatMap((p) => (p.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement);
+      .flatMap((p) => (p.Properties?.PolicyDocument as { Statement: { Action: string | string[]; Effect: string }[] }).Statement);
 
-    // Assess
-    expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    // Assess: it is allowed its logs only; like every role, it is denied changing audit records.
+    expect(statements.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat()).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(statements.filter((s) => s.Effect !== 'Allow').flatMap((s) => [s.Action].flat()).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:UpdateItem']);
   });
 
   it('outputs the trigger’s ARN for the pool’s administrator, and alarms on its errors', () => {

@@ -27,7 +27,7 @@ interface Statement {
   Action: string | string[];
   Resource: unknown;
   Effect: string;
-  Condition?: { 'ForAllValues:StringLike'?: { 'dynamodb:LeadingKeys'?: string | string[] } };
+  Condition?: { 'ForAllValues:StringLike'?: { 'dynamodb:LeadingKeys'?: string | string[] }; 'ForAnyValue:StringLike'?: { 'dynamodb:LeadingKeys'?: string | string[] } };
 }
 
 interface LambdaResource {
@@ -66,8 +66,9 @@ function statementsOf(spec: FunctionSpec): Statement[] {
   return policies.filter((p) => p.Properties.Roles.some((r) => r.Ref === roleId)).flatMap((p) => p.Properties.PolicyDocument.Statement);
 }
 
+/** What a function's role allows (the audit Deny every role carries aside). */
 function actionsOf(spec: FunctionSpec): string[] {
-  return statementsOf(spec).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+  return statementsOf(spec).filter((s) => s.Effect === 'Allow').flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 }
 
 /** The logical id of the one resource of a type whose construct path is `<id>/<child>` (CDK makes
@@ -87,6 +88,8 @@ const EXPECTED_VARIABLES: Record<string, readonly string[]> = {
   'delete-customer': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
   'delete-user': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
   'get-request-status': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
+  'get-customer': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
+  'get-audit-trail': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
   'restore-customer': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
   'legal-hold': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
   'outbox-relay': [...COMMON, 'TABLE_NAME', 'DISABLE_LOGINS_QUEUE_URL', 'REVOKE_DEVICES_QUEUE_URL', 'END_SESSIONS_QUEUE_URL', 'SEND_EMAIL_QUEUE_URL', 'ERASE_LOGINS_QUEUE_URL'],
@@ -127,6 +130,13 @@ const EXPECTED_TABLE_GRANTS: Record<string, TableGrant[]> = {
     { on: 'index/byParent', actions: ['dynamodb:Query'] },
   ],
   'get-request-status': [{ on: 'table', actions: ['dynamodb:BatchGetItem'], leadingKeys: ['CUSTOMER#*', 'REQUEST#*'] }],
+  // The customer with the actor's standing, and one paged Query of the customer's partition (its counts).
+  'get-customer': [{ on: 'table', actions: ['dynamodb:BatchGetItem', 'dynamodb:Query'], leadingKeys: ['CUSTOMER#*'] }],
+  // The customer with the actor's standing; Queries of its audit partition only.
+  'get-audit-trail': [
+    { on: 'table', actions: ['dynamodb:BatchGetItem'], leadingKeys: ['CUSTOMER#*'] },
+    { on: 'table', actions: ['dynamodb:Query'], leadingKeys: ['AUDIT#*'] },
+  ],
   // One transaction on the customer and its parent, audit, request and outbox; no index, no idempotency key.
   'restore-customer': [
     {
@@ -176,7 +186,8 @@ function tableGrantsOf(spec: FunctionSpec): TableGrant[] {
   return statementsOf(spec)
     .flatMap((s): TableGrant[] => {
       const on = tableGrantTarget(s.Resource);
-      if (on === undefined) return [];
+      // The audit Deny every role carries is checked on its own ("denies every role ...").
+      if (on === undefined || s.Effect !== 'Allow') return [];
       const leadingKeys = s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
       return [{ on, actions: [s.Action].flat().sort(), ...(leadingKeys === undefined ? {} : { leadingKeys: [leadingKeys].flat().sort() }) }];
     })
@@ -411,10 +422,25 @@ describe('grants', () => {
     }
   });
 
-  it('gives get-request-status read access only', () => {
-    const spec = functions.find((f) => f.name === 'get-request-status') as FunctionSpec;
+  it.each(['get-request-status', 'get-customer', 'get-audit-trail'])('gives %s read access only', (name) => {
+    const spec = functions.find((f) => f.name === name) as FunctionSpec;
     expect(actionsOf(spec)).not.toEqual(expect.arrayContaining(['dynamodb:PutItem']));
     expect(actionsOf(spec).filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
+  });
+
+  it('denies every role UpdateItem and DeleteItem on audit keys: an explicit Deny on AUDIT#* leading keys', () => {
+    // Every execution role in the stacks that hold functions, not only the catalog's: none may change an audit record.
+    const roles = (['api', 'workers'] as const).flatMap((key) => Object.keys(resourcesOfType(t[key], 'AWS::IAM::Role')).map((roleId) => ({ key, roleId })));
+    expect(roles.length).toBeGreaterThanOrEqual(functions.length);
+    for (const { key, roleId } of roles) {
+      const policies = Object.values(resourcesOfType(t[key], 'AWS::IAM::Policy')) as unknown as PolicyResource[];
+      const denies = policies
+        .filter((p) => p.Properties.Roles.some((r) => r.Ref === roleId))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement)
+        .filter((s) => s.Effect === 'Deny' && tableGrantTarget(s.Resource) === 'table')
+        .map((s) => ({ actions: [s.Action].flat().sort(), anyLeadingKey: [s.Condition?.['ForAnyValue:StringLike']?.['dynamodb:LeadingKeys']].flat() }));
+      expect({ roleId, denies }).toEqual({ roleId, denies: [{ actions: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], anyLeadingKey: ['AUDIT#*'] }] });
+    }
   });
 
   it('gives the delete functions what a TransactWriteItems, GetItem and a Query on the index need', () => {

@@ -1,0 +1,3 @@
+import { getCustomerFromEnv } from '../../shared/http/routes/get-customer';
+
+export const handler = getCustomerFromEnv(process.env);
