@@ -108,7 +108,8 @@ export const steps = [
   {
     // Ends the subject's logins at the identity provider: their sessions there, then the login itself.
     name: 'identity',
-    joins: DELETIONS,
+    // A restore enables again the logins the deletion disabled (those the table still has ACTIVE).
+    joins: [...DELETIONS, { type: 'customer.restore' }],
     cutsAccess: true,
     queue: standardQueue,
     consumer: {
@@ -144,7 +145,8 @@ export const steps = [
   },
   {
     name: 'email',
-    joins: DELETIONS,
+    // A restore's notice says the account is back.
+    joins: [...DELETIONS, { type: 'customer.restore' }],
     carriesRecipient: true,
     queue: standardQueue,
     consumer: {

@@ -71,3 +71,35 @@ export function renderDeletionNotice(input: DeletionNoticeInput): DeletionNotice
   ].join('\n');
   return { subject, text };
 }
+
+export interface RestoreNoticeInput {
+  /** The customer's name (the person addressed), from the table. */
+  recipientName: string;
+  customerId: string;
+  /** When the restore was accepted (the event's occurredAt), ISO-8601. */
+  restoredAt: string;
+  requestId: string;
+}
+
+/** The "restored" notice of a restore's email step: the account and its logins are back; devices and sessions are not. */
+export function renderRestoreNotice(input: RestoreNoticeInput): DeletionNotice {
+  const when = formatNoticeDate(input.restoredAt);
+  const name = cleanName(input.recipientName);
+  const account = name ? `"${name}" (ID ${input.customerId})` : `ID ${input.customerId}`;
+  const text = [
+    name ? `Hello ${name},` : 'Hello,',
+    '',
+    `Your customer account ${account} was restored on ${when}. It is no longer scheduled for removal.`,
+    '',
+    'What is back:',
+    '- the customer account and its logins: you can sign in again',
+    '',
+    'What is not:',
+    '- devices registered before the deletion stay revoked: register them again',
+    '- VPN sessions ended by the deletion stay ended: connect again',
+    '',
+    `Restore reference: ${input.requestId}`,
+    'If you did not expect this, contact support and quote this reference.',
+  ].join('\n');
+  return { subject: 'Your customer account has been restored', text };
+}

@@ -32,7 +32,8 @@ export function cascadeWriteFor(request: NewRequest, fact: DeletionFact, newId: 
     request: {
       ...request,
       steps: pendingSteps(joining.map((step) => step.name), request.createdAt),
-      accessSteps: joining.filter((step) => step.cutsAccess).map((step) => step.name),
+      // A restore gives access back: its identity step enables logins, so it has no accessRevokedAt.
+      accessSteps: request.type === 'customer.restore' ? [] : joining.filter((step) => step.cutsAccess).map((step) => step.name),
     },
     outbox: joining.map((step) => ({
       queue: step.consumer.name as QueueId,

@@ -1,5 +1,5 @@
 import { MissingRecipientError } from '../domain/cascade-errors';
-import { renderDeletionNotice } from '../domain/deletion-notice';
+import { renderDeletionNotice, renderRestoreNotice } from '../domain/deletion-notice';
 import type { CascadeEvent } from '../events/cascade-event';
 import type { ContactDirectory, MailSender, OutgoingMail } from './ports';
 
@@ -14,14 +14,17 @@ export async function composeDeletionEmail(event: CascadeEvent, contacts: Contac
   const recipient = event.recipient ?? (await contacts.findContact(event.subject));
   if (!recipient) throw new MissingRecipientError();
   const customerName = event.subject.type === 'customer' ? recipient.name : await contacts.findCustomerName(event.subject.customerId);
-  const notice = renderDeletionNotice({
-    recipientName: recipient.name,
-    customerName,
-    subject: event.subject,
-    mode: event.mode,
-    deletedAt: event.occurredAt,
-    requestId: event.requestId,
-  });
+  const notice =
+    event.eventType === 'customer.restored'
+      ? renderRestoreNotice({ recipientName: recipient.name, customerId: event.subject.customerId, restoredAt: event.occurredAt, requestId: event.requestId })
+      : renderDeletionNotice({
+          recipientName: recipient.name,
+          customerName,
+          subject: event.subject,
+          mode: event.mode,
+          deletedAt: event.occurredAt,
+          requestId: event.requestId,
+        });
   // The event id makes the message's identity: the sink names its file after it, SES tags it.
   return { from, to: recipient.email, subject: notice.subject, text: notice.text, dedupeId: event.eventId };
 }

@@ -56,6 +56,8 @@ export interface IdentityProvider {
 /** The logins of a customer, from the table: every one, whatever its status (a hard delete erases a login's personal fields, not its id). */
 export interface LoginDirectory {
   loginIdsOf(customerId: string): Promise<string[]>;
+  /** The logins the table still has ACTIVE: those a restore enables again (a login deleted on its own, by v2, stays deleted). */
+  activeLoginIdsOf(customerId: string): Promise<string[]>;
 }
 
 /** The outgoing-mail port of the email step: Amazon SES in AWS, the `.eml` sink in the local stack. */

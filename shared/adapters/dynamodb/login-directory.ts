@@ -11,6 +11,15 @@ export class DynamoDbLoginDirectory implements LoginDirectory {
   constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
 
   async loginIdsOf(customerId: string): Promise<string[]> {
+    return this.query(customerId, false);
+  }
+
+  /** A soft delete leaves its users' items as they were: those still ACTIVE are the logins it disabled. */
+  async activeLoginIdsOf(customerId: string): Promise<string[]> {
+    return this.query(customerId, true);
+  }
+
+  private async query(customerId: string, activeOnly: boolean): Promise<string[]> {
     const ids: string[] = [];
     let exclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -19,7 +28,8 @@ export class DynamoDbLoginDirectory implements LoginDirectory {
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           ProjectionExpression: 'sk',
-          ExpressionAttributeValues: { ':pk': keys.customerPartition(customerId), ':prefix': keys.prefixes.user },
+          ExpressionAttributeValues: { ':pk': keys.customerPartition(customerId), ':prefix': keys.prefixes.user, ...(activeOnly ? { ':active': 'ACTIVE' } : {}) },
+          ...(activeOnly ? { FilterExpression: '#status = :active', ExpressionAttributeNames: { '#status': 'status' } } : {}),
           ConsistentRead: true,
           ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}),
         }),

@@ -14,11 +14,19 @@ const LOGINS_IN_FLIGHT = 4;
  * it, whatever its status in the table (a hard delete has erased them there, but they must still be
  * disabled at the provider); a user: that login. For each, its sessions end at the provider, then
  * it is disabled. A login the provider does not know counts as done. Idempotent, so a re-run after
- * a timeout or a failure (the whole event is retried) does nothing twice that matters.
+ * a timeout or a failure (the whole event is retried) does nothing twice that matters. On
+ * `customer.restored` it does the reverse: the customer's logins still ACTIVE in the table are
+ * enabled again (a login the provider does not know counts as done).
  */
 export function createDisableLoginsHandler(ports: StepConsumerPorts & { identity: IdentityProvider; logins: LoginDirectory }) {
-  return createStepConsumer('identity', ports, async (event, context) => {
+  return createStepConsumer('identity', ports, async (event, context): Promise<Record<string, number>> => {
     const { subject } = event;
+    if (event.eventType === 'customer.restored') {
+      // A restore: the logins the deletion disabled are enabled again; a login deleted on its own (v2) stays disabled.
+      const active = await ports.logins.activeLoginIdsOf(subject.customerId);
+      const enabled = await mapWithConcurrency(active, LOGINS_IN_FLIGHT, (id) => ports.identity.enable({ id, customerId: subject.customerId }));
+      return { enabled: enabled.filter((o) => o === 'enabled').length, unknown: enabled.filter((o) => o === 'unknown').length };
+    }
     const ids = subject.type === 'user' ? [subject.userId] : await ports.logins.loginIdsOf(subject.customerId);
     const outcomes = await mapWithConcurrency(ids, LOGINS_IN_FLIGHT, (id) => ports.identity.signOutAndDisable({ id, customerId: subject.customerId }, context));
     return { disabled: outcomes.filter((o) => o === 'disabled').length, unknown: outcomes.filter((o) => o === 'unknown').length };

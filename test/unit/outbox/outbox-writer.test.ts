@@ -48,6 +48,7 @@ describe('cascadeWriteFor', () => {
       ['disable-logins', 'revoke-devices', 'end-sessions', 'send-email', 'erase-logins'],
     ],
     ['user.delete', 'hard', ['identity', 'devices', 'sessions', 'email'], ['disable-logins', 'revoke-devices', 'end-sessions', 'send-email']],
+    ['customer.restore', 'soft', ['identity', 'email'], ['disable-logins', 'send-email']],
   ] as const)('%s (%s) runs steps %j, one event on each of %j', (type, mode, steps, queues) => {
     // Act
     const write = cascadeWriteFor(requestFactory({ type, mode }), factFactory({ mode }), sequentialIds());
@@ -64,6 +65,14 @@ describe('cascadeWriteFor', () => {
 
     // Assess
     expect(write.request.accessSteps).toEqual(['identity', 'devices', 'sessions']);
+  });
+
+  it('names no access step for a restore: it gives access back, it has no accessRevokedAt', () => {
+    // Act
+    const write = cascadeWriteFor(requestFactory({ type: 'customer.restore' }), factFactory({ eventType: 'customer.restored' }), sequentialIds());
+
+    // Assess
+    expect(write.request.accessSteps).toEqual([]);
   });
 
   it('gives each step its own event id, and the fact to every event', () => {

@@ -21,6 +21,21 @@ function directory(contact?: Contact, customerName?: string) {
 }
 
 describe('composeDeletionEmail', () => {
+  it('sends the "restored" notice for customer.restored, to the address the event carries', async () => {
+    // Prepare
+    const event = emailEventFactory({ eventType: 'customer.restored' });
+    const { contacts, calls } = directory();
+
+    // Act
+    const mail = await composeDeletionEmail(event, contacts, FROM);
+
+    // Assess
+    expect(mail).toMatchObject({ from: FROM, to: FAKE_RECIPIENT.email, subject: 'Your customer account has been restored', dedupeId: event.eventId });
+    expect(mail.text).toContain(`Restore reference: ${event.requestId}`);
+    expect(mail.text).not.toContain('deleted on');
+    expect(calls).toEqual([]);
+  });
+
   it("writes to the address the event carries, with the customer's name, and reads nothing from the table", async () => {
     // Prepare
     const event = emailEventFactory({ mode: 'hard' });

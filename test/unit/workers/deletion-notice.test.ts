@@ -1,4 +1,4 @@
-import { formatNoticeDate, renderDeletionNotice, type DeletionNoticeInput } from '../../../shared/domain/deletion-notice';
+import { formatNoticeDate, renderDeletionNotice, renderRestoreNotice, type DeletionNoticeInput } from '../../../shared/domain/deletion-notice';
 
 const base: DeletionNoticeInput = {
   recipientName: 'Alice Martin',
@@ -92,5 +92,37 @@ describe('formatNoticeDate', () => {
   it('refuses what is not a date', () => {
     // Act / Assess
     expect(() => formatNoticeDate('yesterday')).toThrow(RangeError);
+  });
+});
+
+describe('renderRestoreNotice', () => {
+  it('renders the "restored" notice: the account and logins are back, devices and sessions are not', () => {
+    // Act
+    const notice = renderRestoreNotice({ recipientName: 'Alice Martin', customerId: 'cust-1001', restoredAt: '2026-11-23T09:05:00.000Z', requestId: 'req-1' });
+
+    // Assess
+    expect(notice.subject).toBe('Your customer account has been restored');
+    expect(notice.text).toBe(
+      [
+        'Hello Alice Martin,',
+        '',
+        'Your customer account "Alice Martin" (ID cust-1001) was restored on 23 November 2026 at 09:05 UTC. It is no longer scheduled for removal.',
+        '',
+        'What is back:',
+        '- the customer account and its logins: you can sign in again',
+        '',
+        'What is not:',
+        '- devices registered before the deletion stay revoked: register them again',
+        '- VPN sessions ended by the deletion stay ended: connect again',
+        '',
+        'Restore reference: req-1',
+        'If you did not expect this, contact support and quote this reference.',
+      ].join('\n'),
+    );
+  });
+
+  it('keeps a hostile name to one clean line, and greets without a name when there is none', () => {
+    expect(renderRestoreNotice({ recipientName: 'Eve\r\nBcc: x@evil.example', customerId: 'c-1', restoredAt: '2026-11-23T09:05:00.000Z', requestId: 'r' }).text).not.toMatch(/\r|\nBcc/);
+    expect(renderRestoreNotice({ recipientName: '', customerId: 'c-1', restoredAt: '2026-11-23T09:05:00.000Z', requestId: 'r' }).text).toMatch(/^Hello,\n\nYour customer account ID c-1 was restored/);
   });
 });

@@ -26,7 +26,11 @@ class FakeIdentityProvider implements IdentityProvider {
     return 'disabled';
   }
 
+  readonly enabled: Login[] = [];
+
   async enable(login: Login): Promise<'enabled' | 'unknown'> {
+    this.enabled.push(login);
+    if (this.options.unknown?.includes(login.id)) return 'unknown';
     this.disabled.delete(login.id);
     return 'enabled';
   }
@@ -34,18 +38,22 @@ class FakeIdentityProvider implements IdentityProvider {
 
 class FakeLoginDirectory implements LoginDirectory {
   readonly asked: string[] = [];
-  constructor(private readonly logins: Record<string, readonly string[]>) {}
+  constructor(private readonly logins: Record<string, readonly string[]>, private readonly deleted: readonly string[] = []) {}
   async loginIdsOf(customerId: string): Promise<string[]> {
     this.asked.push(customerId);
     return [...(this.logins[customerId] ?? [])];
   }
+  async activeLoginIdsOf(customerId: string): Promise<string[]> {
+    this.asked.push(customerId);
+    return (this.logins[customerId] ?? []).filter((id) => !this.deleted.includes(id));
+  }
 }
 
-function setup(identity: FakeIdentityProvider, logins: Record<string, readonly string[]> = {}) {
+function setup(identity: FakeIdentityProvider, logins: Record<string, readonly string[]> = {}, deleted: readonly string[] = []) {
   const processed = new InMemoryProcessedEvents();
   const progress = new InMemoryRequestProgress(processed);
   const log = recordingLog();
-  const directory = new FakeLoginDirectory(logins);
+  const directory = new FakeLoginDirectory(logins, deleted);
   const handler = createDisableLoginsHandler({ processed, progress, log, now: () => NOW, identity, logins: directory });
   const add = (event: CascadeEvent) => progress.add(requestForEvent(event, { steps: { identity: pendingStep(), devices: pendingStep() }, accessSteps: ['identity', 'devices'] }));
   return { handler, progress, log, directory, add };
@@ -176,6 +184,32 @@ describe('step identity (disable-logins)', () => {
     // Assess
     expect(again).toEqual({ batchItemFailures: [] });
     expect(identity.calls).toHaveLength(1);
+  });
+});
+
+describe('step identity on a restore (customer.restored)', () => {
+  it('enables again the logins the table still has ACTIVE, disables nothing, and a login deleted on its own stays disabled', async () => {
+    // Prepare: u-gone was deleted by v2 before the customer was soft-deleted; u-ghost is unknown to the provider
+    const identity = new FakeIdentityProvider({ unknown: ['u-ghost'] });
+    for (const id of ['u-1', 'u-2', 'u-gone']) identity.disabled.add(id);
+    const { handler, progress, log, add } = setup(identity, { 'cust-1001': ['u-1', 'u-2', 'u-gone', 'u-ghost'] }, ['u-gone']);
+    const event = cascadeEventFactory({ eventType: 'customer.restored', subject: { type: 'customer', customerId: 'cust-1001' } });
+    add(event);
+
+    // Act
+    const response = await handler(sqsEventFactory([sqsRecordFactory(event)]));
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(identity.calls).toEqual([]);
+    expect(identity.enabled).toEqual([
+      { id: 'u-1', customerId: 'cust-1001' },
+      { id: 'u-2', customerId: 'cust-1001' },
+      { id: 'u-ghost', customerId: 'cust-1001' },
+    ]);
+    expect([...identity.disabled]).toEqual(['u-gone']);
+    expect(progress.get(event.requestId).steps.identity?.status).toBe('SUCCESS');
+    expect(log.lines.find((l) => l.message === 'step done')?.fields).toMatchObject({ step: 'identity', enabled: 2, unknown: 1 });
   });
 });
 
