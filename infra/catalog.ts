@@ -19,6 +19,9 @@ export const table = {
   globalSecondaryIndexes: [
     /** Children of a customer (the 409 blockers list, the reseller's customers). */
     { indexName: 'byParent', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    /** Sparse: only DELETED customers waiting for their purge (`purgePk` set by a soft delete, removed by
+     * a purge or a restore), by purge date: the scheduled purge's "who is due" (never a scan). */
+    { indexName: 'byPurgeDate', partitionKey: 'purgePk', sortKey: 'purgeAfter' },
   ],
 } as const;
 
@@ -46,7 +49,9 @@ export type Link =
   | { to: 'mail' }
   /** The identity provider: IDENTITY_PROVIDER, and in AWS exactly `cognito-idp:AdminUserGlobalSignOut`,
    * `AdminDisableUser` and `AdminEnableUser` on the stage's user pool. */
-  | { to: 'identity-provider' };
+  | { to: 'identity-provider' }
+  /** The deletion lifecycle's settings: RETENTION_SECONDS (how long a soft-deleted customer waits for its purge). No AWS permission. */
+  | { to: 'lifecycle' };
 
 /** Which requests a step joins: a request type, optionally only in some modes. */
 export interface StepMembership {
@@ -146,7 +151,8 @@ export const steps = [
   {
     name: 'email',
     // A restore's notice says the account is back.
-    joins: [...DELETIONS, { type: 'customer.restore' }],
+    // A purge's notice says the personal data is now erased; it goes to the address the purge read.
+    joins: [...DELETIONS, { type: 'customer.purge' }, { type: 'customer.restore' }],
     carriesRecipient: true,
     queue: standardQueue,
     consumer: {
@@ -161,7 +167,7 @@ export const steps = [
   {
     // A hard delete's transaction erases as many logins as it has room for; this step erases the rest.
     name: 'erasure',
-    joins: [{ type: 'customer.delete', modes: ['hard'] }],
+    joins: [{ type: 'customer.delete', modes: ['hard'] }, { type: 'customer.purge' }],
     queue: standardQueue,
     consumer: {
       ...standardConsumer,
@@ -249,7 +255,16 @@ export interface CognitoTriggerSpec extends FunctionBase {
   eventVersion: 'V2_0';
 }
 
-export type FunctionSpec = ApiFunctionSpec | QueueConsumerSpec | StreamConsumerSpec | CognitoTriggerSpec;
+/** A function run on a timer: an EventBridge Scheduler schedule in AWS, a timer in the local stack. */
+export interface ScheduleSpec extends FunctionBase {
+  kind: 'schedule';
+  /** How often AWS runs it (minutes). */
+  rateMinutes: number;
+  /** How often the local stack runs it while it is up (milliseconds). */
+  localIntervalMs: number;
+}
+
+export type FunctionSpec = ApiFunctionSpec | QueueConsumerSpec | StreamConsumerSpec | CognitoTriggerSpec | ScheduleSpec;
 
 /** What the delete functions write in one transaction: the target, its parent, audit, request, outbox, idempotency key. */
 const deletionWrites: Link = {
@@ -268,7 +283,8 @@ export const apiFunctions: readonly ApiFunctionSpec[] = [
     routes: [{ method: 'DELETE', path: '/customer/{customerId}' }],
     timeoutSeconds: 10,
     memoryMb: 1024,
-    links: [{ to: 'token-verifier' }, deletionWrites],
+    // lifecycle: a soft delete stamps the customer's purge date.
+    links: [{ to: 'token-verifier' }, deletionWrites, { to: 'lifecycle' }],
   },
   {
     kind: 'api',
@@ -360,7 +376,33 @@ export const queueConsumers: readonly QueueConsumerSpec[] = steps.map(
   (step): QueueConsumerSpec => ({ kind: 'queue-consumer', ...step.consumer, queue: step.consumer.name, step: step.name }),
 );
 export const streamConsumers: readonly StreamConsumerSpec[] = [outboxRelay];
-export const functions: readonly FunctionSpec[] = [...apiFunctions, outboxRelay, ...queueConsumers];
+
+/**
+ * The scheduled purge (SPEC "Lifecycle"): finds the DELETED customers whose `purgeAfter` has passed
+ * through the sparse `byPurgeDate` index and purges each in one transaction, as a purge now does
+ * (the customer and the users the transaction holds erased, tombstone, audit, request, outbox; the
+ * actor's standing checked). Nothing more: no idempotency keys, no other index, no delete.
+ */
+export const purgeDue: ScheduleSpec = {
+  kind: 'schedule',
+  name: 'purge-due',
+  entry: 'functions/schedule/purge-due.ts',
+  rateMinutes: 60,
+  localIntervalMs: 2000,
+  timeoutSeconds: 300,
+  memoryMb: 512,
+  links: [
+    {
+      to: 'table',
+      // BatchGetItem: the actor's standing, read on the way to a refusal (a race with a legal hold).
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+      keyPrefixes: ['CUSTOMER#', 'AUDIT#', 'REQUEST#', 'OUTBOX#'],
+      indexes: ['byPurgeDate'],
+    },
+  ],
+};
+export const schedules: readonly ScheduleSpec[] = [purgeDue];
+export const functions: readonly FunctionSpec[] = [...apiFunctions, outboxRelay, ...queueConsumers, ...schedules];
 
 /** Adds `role` and `accountId` to a Cognito user pool's access tokens (SPEC "Cognito as the issuer"). No link: it reads only its event. */
 export const preTokenGenerationTrigger: CognitoTriggerSpec = {
@@ -403,6 +445,8 @@ export const TOKEN_VERIFIER_VARIABLES = [
 export const MAIL_VARIABLES = ['MAIL_SENDER', 'MAIL_TRANSPORT'] as const;
 /** `cognito:<userPoolId>` in AWS, `local:<file>` (the local token issuer's record) in the local stack. */
 export const IDENTITY_PROVIDER_VARIABLES = ['IDENTITY_PROVIDER'] as const;
+/** Seconds a soft-deleted customer is kept before its purge: the stage's `lifecycle.retentionDays` in AWS, `--retention-seconds` locally. */
+export const LIFECYCLE_VARIABLES = ['RETENTION_SECONDS'] as const;
 
 export type EnvName =
   | (typeof COMMON_VARIABLES)[number]
@@ -410,6 +454,7 @@ export type EnvName =
   | (typeof TOKEN_VERIFIER_VARIABLES)[number]
   | (typeof MAIL_VARIABLES)[number]
   | (typeof IDENTITY_PROVIDER_VARIABLES)[number]
+  | (typeof LIFECYCLE_VARIABLES)[number]
   | `${string}_QUEUE_URL`;
 
 /** The variables one link gives a function. */
@@ -425,6 +470,8 @@ export function linkVariables(link: Link): EnvName[] {
       return [...MAIL_VARIABLES];
     case 'identity-provider':
       return [...IDENTITY_PROVIDER_VARIABLES];
+    case 'lifecycle':
+      return [...LIFECYCLE_VARIABLES];
   }
 }
 

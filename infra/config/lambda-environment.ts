@@ -15,6 +15,8 @@ export interface EnvironmentValues {
   mail: { sender: string; transport: string };
   /** IDENTITY_PROVIDER: `cognito:<userPoolId>` in AWS, `local:<file>` in the local stack. */
   identity: { provider: string };
+  /** RETENTION_SECONDS: how long a soft-deleted customer is kept before the scheduled purge. */
+  lifecycle: { retentionSeconds: number };
   logLevel: string;
 }
 
@@ -26,6 +28,7 @@ export function variableValues(values: EnvironmentValues): Record<EnvName, strin
     MAIL_SENDER: values.mail.sender,
     MAIL_TRANSPORT: values.mail.transport,
     IDENTITY_PROVIDER: values.identity.provider,
+    RETENTION_SECONDS: String(values.lifecycle.retentionSeconds),
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     POWERTOOLS_LOG_LEVEL: values.logLevel,
     ...Object.fromEntries(queueIds.map((id) => [queueUrlVariable(id), values.queueUrls[id]])),

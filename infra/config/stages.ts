@@ -38,6 +38,17 @@ export interface StageConfig {
   identity: {
     userPoolId: string;
   };
+  /** The deletion lifecycle (SPEC "Lifecycle"): a soft-deleted customer is purged `retentionDays` after
+   * its deletion (default 30, DEFAULT_RETENTION_DAYS), by the scheduled purge. */
+  lifecycle?: {
+    retentionDays: number;
+  };
+  /** Signed deletion receipts (SPEC "Signed deletion receipt"): their `iss`, and the public keys of retired
+   * receipt keys (JWKs, public members only), which the keys route keeps listing so that old receipts verify. */
+  receipts?: {
+    issuer: string;
+    retiredPublicKeys?: readonly RetiredReceiptKey[];
+  };
   /** HTTP API default-stage throttling (requests per second, and burst). */
   throttle: {
     rateLimit: number;
@@ -75,6 +86,7 @@ export const stages: Record<StageName, StageConfig> = {
       sesIdentity: 'dev.example.com',
     },
     identity: { userPoolId: 'us-east-1_EXAMPLE' },
+    lifecycle: { retentionDays: 30 },
     throttle: { rateLimit: 20, burstLimit: 40 },
     logs: { retention: RetentionDays.ONE_WEEK, level: 'DEBUG' },
     alarms: { notify: false, emails: [] },
@@ -94,11 +106,36 @@ export const stages: Record<StageName, StageConfig> = {
       sesIdentity: 'example.com',
     },
     identity: { userPoolId: 'us-east-1_EXAMPLE' },
+    lifecycle: { retentionDays: 30 },
     throttle: { rateLimit: 100, burstLimit: 200 },
     logs: { retention: RetentionDays.THREE_MONTHS, level: 'INFO' },
     alarms: { notify: true, emails: [] },
   },
 };
+
+/** How long a soft-deleted customer is kept before its purge when a stage does not say (SPEC "Lifecycle"). */
+export const DEFAULT_RETENTION_DAYS = 30;
+
+/** The stage's retention, in seconds: what RETENTION_SECONDS carries to the delete function. */
+export function retentionSecondsOf(config: Pick<StageConfig, 'lifecycle'>): number {
+  return (config.lifecycle?.retentionDays ?? DEFAULT_RETENTION_DAYS) * 24 * 3600;
+}
+
+/** A retired receipt key's public part (an EC P-256 JWK). */
+export interface RetiredReceiptKey {
+  kty: 'EC';
+  crv: 'P-256';
+  x: string;
+  y: string;
+}
+
+/** The receipts' issuer and retired keys, as RECEIPT_ISSUER and RECEIPT_RETIRED_KEYS carry them. */
+export function receiptSettingsOf(config: Pick<StageConfig, 'stage' | 'receipts'>): { issuer: string; retiredKeys: string } {
+  return {
+    issuer: config.receipts?.issuer ?? `urn:customer-deletion:${config.stage}:receipts`,
+    retiredKeys: JSON.stringify((config.receipts?.retiredPublicKeys ?? []).map(({ kty, crv, x, y }) => ({ kty, crv, x, y }))),
+  };
+}
 
 export function isStageName(value: unknown): value is StageName {
   return typeof value === 'string' && Object.hasOwn(stages, value);
@@ -123,6 +160,8 @@ export function validateStageConfig(config: StageConfig): void {
   if (config.mail.sesIdentity === '' || !config.mail.sender.includes(config.mail.sesIdentity)) {
     problems.push('mail.sender must be an address of mail.sesIdentity (SES only sends as a verified identity)');
   }
+  const retentionDays = config.lifecycle?.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) problems.push('lifecycle.retentionDays must be a whole number of days from 1 to 3650');
   if (!COGNITO_USER_POOL_ID.test(config.identity.userPoolId)) problems.push('identity.userPoolId must be a Cognito user pool id (<region>_<suffix>)');
   if (!(config.throttle.rateLimit > 0) || !(config.throttle.burstLimit >= 1) || !Number.isInteger(config.throttle.burstLimit)) {
     problems.push('throttle.rateLimit must be > 0 and throttle.burstLimit a positive integer');

@@ -3,13 +3,51 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { queues, table, type QueueId } from '../catalog';
 
-/** Creates the catalog's table (idempotent: a persisted database keeps it between runs). */
-export async function createTable(client: DynamoDBClient, tableName: string): Promise<{ streamArn: string }> {
+type CatalogIndex = (typeof table.globalSecondaryIndexes)[number];
+
+const indexDefinition = (index: CatalogIndex) => ({
+  IndexName: index.indexName,
+  KeySchema: [
+    { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+  ],
+  Projection: { ProjectionType: 'ALL' as const },
+});
+
+const indexAttributes = (index: CatalogIndex) => [
+  { AttributeName: index.partitionKey, AttributeType: 'S' as const },
+  { AttributeName: index.sortKey, AttributeType: 'S' as const },
+];
+
+/**
+ * Adds the catalog's indexes that a table persisted by an older version lacks (`--persist`), one
+ * UpdateTable each, as CloudFormation does in AWS (at most one new index per update).
+ */
+async function addMissingIndexes(client: DynamoDBClient, tableName: string, existing: readonly string[]): Promise<string[]> {
+  const added: string[] = [];
+  for (const index of table.globalSecondaryIndexes) {
+    if (existing.includes(index.indexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: indexAttributes(index),
+        GlobalSecondaryIndexUpdates: [{ Create: indexDefinition(index) }],
+      }),
+    );
+    added.push(index.indexName);
+  }
+  return added;
+}
+
+/** Creates the catalog's table (idempotent: a persisted database keeps it between runs, and gains the indexes added since). */
+export async function createTable(client: DynamoDBClient, tableName: string): Promise<{ streamArn: string; addedIndexes: string[] }> {
+  let created = false;
   try {
     await client.send(
       new CreateTableCommand({
@@ -18,36 +56,29 @@ export async function createTable(client: DynamoDBClient, tableName: string): Pr
         AttributeDefinitions: [
           { AttributeName: table.partitionKey, AttributeType: 'S' },
           { AttributeName: table.sortKey, AttributeType: 'S' },
-          ...table.globalSecondaryIndexes.flatMap((index) => [
-            { AttributeName: index.partitionKey, AttributeType: 'S' as const },
-            { AttributeName: index.sortKey, AttributeType: 'S' as const },
-          ]),
+          ...table.globalSecondaryIndexes.flatMap(indexAttributes),
         ],
         KeySchema: [
           { AttributeName: table.partitionKey, KeyType: 'HASH' },
           { AttributeName: table.sortKey, KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: table.globalSecondaryIndexes.map((index) => ({
-          IndexName: index.indexName,
-          KeySchema: [
-            { AttributeName: index.partitionKey, KeyType: 'HASH' },
-            { AttributeName: index.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        })),
+        GlobalSecondaryIndexes: table.globalSecondaryIndexes.map(indexDefinition),
         StreamSpecification: { StreamEnabled: true, StreamViewType: table.streamViewType },
       }),
     );
     await client.send(
       new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true } }),
     );
+    created = true;
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
   const streamArn = described.Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`Table ${tableName} has no stream`);
-  return { streamArn };
+  const existing = (described.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName ?? '');
+  const addedIndexes = created ? [] : await addMissingIndexes(client, tableName, existing);
+  return { streamArn, addedIndexes };
 }
 
 export interface LocalQueue {

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { apiFunctions, functions, queueConsumers, streamConsumers, type EnvName, type FunctionSpec, type QueueId } from '../catalog';
+import { apiFunctions, functions, queueConsumers, schedules, streamConsumers, type EnvName, type FunctionSpec, type QueueId } from '../catalog';
 import { environmentFor, variableValues, type EnvironmentValues } from '../config/lambda-environment';
 import { createApiGateway, listen, type ApiHandler, type LocalRoute } from './api-gateway';
 import { startEmulators } from './emulators';
@@ -19,9 +19,13 @@ import {
 } from './local-config';
 import { createQueues, createTable, type LocalQueue } from './resources';
 import { loadSeed, readSeedFile, type SeedData } from './seed';
+import { ScheduleRunner } from './schedule-runner';
 import { SqsEventSourcePoller, type SqsHandler } from './sqs-poller';
 import { DynamoDbStreamPoller, type StreamHandler } from './stream-poller';
 import { jwksFor, loadOrCreateSigningKey } from './token-issuer';
+
+/** The local stack keeps a soft-deleted customer as long as a stage does by default: 30 days. */
+export const DEFAULT_LOCAL_RETENTION_SECONDS = 30 * 24 * 3600;
 
 export interface StackLog {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -46,8 +50,12 @@ export interface LocalStackOptions {
   mailDir?: string;
   /** The local token issuer's record of disabled logins (IDENTITY_PROVIDER=local:<file>): the identity step writes it, `npm run token` reads it. */
   loginRecordFile?: string;
+  /** How long a soft-deleted customer is kept before the scheduled purge (`--retention-seconds`; default 30 days). */
+  retentionSeconds?: number;
   /** Start the SQS and stream pollers (tests may drive them by hand instead). */
   pollers?: boolean;
+  /** Run the catalog's schedules (the scheduled purge) on their local timers; default: as `pollers`. */
+  schedules?: boolean;
   log: StackLog;
 }
 
@@ -64,6 +72,8 @@ export interface LocalStack {
   loginRecordFile: string;
   sqsPollers: Map<string, SqsEventSourcePoller>;
   streamPoller: DynamoDbStreamPoller | undefined;
+  /** The catalog's schedules by function name (`purge-due`): on their timers, or run by hand with `runOnce()`. */
+  schedules: Map<string, ScheduleRunner>;
   stop(): Promise<void>;
 }
 
@@ -119,7 +129,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
 
     const tableName = options.tableName ?? LOCAL_TABLE_NAME;
-    const { streamArn } = await createTable(dynamoClient, tableName);
+    const { streamArn, addedIndexes } = await createTable(dynamoClient, tableName);
+    if (addedIndexes.length > 0) log.info('persisted table gained indexes', { indexes: addedIndexes });
     const queues = await createQueues(sqsClient, {
       ...(options.queuePrefix !== undefined ? { prefix: options.queuePrefix } : {}),
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
@@ -137,6 +148,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       auth: { kind: 'oidc', jwksUrl: `${url}/.well-known/jwks.json`, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, maxTokenAgeSeconds: LOCAL_MAX_TOKEN_AGE_SECONDS },
       mail: { sender: 'Customer Deletion <no-reply@customer-deletion.local>', transport: `sink:${mailDir}` },
       identity: { provider: `local:${loginRecord}` },
+      lifecycle: { retentionSeconds: options.retentionSeconds ?? DEFAULT_LOCAL_RETENTION_SECONDS },
       logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
     };
     // Each handler module loads as Lambda starts it: with exactly the environment its declaration gives it.
@@ -175,9 +187,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     cleanups.push(async () => {
       await Promise.all([...[...sqsPollers.values()].map((p) => p.stop()), streamPoller?.stop()]);
     });
+    // The scheduled purge: every `localIntervalMs` (2 s), as EventBridge Scheduler runs it in AWS.
+    const scheduleRunners = new Map<string, ScheduleRunner>();
+    for (const fn of schedules) scheduleRunners.set(fn.name, new ScheduleRunner({ fn, handler: await load(fn), log }));
+    if (options.schedules ?? options.pollers !== false) for (const runner of scheduleRunners.values()) runner.start();
+    // A run in progress ends before the emulators it writes to stop.
+    cleanups.push(async () => {
+      await Promise.all([...scheduleRunners.values()].map((runner) => runner.stop()));
+    });
 
     log.info('local stack ready', { url, functions: functions.length, table: tableName });
-    return { url, port, tableName, queues, env: variableValues(values), mailDir, loginRecordFile: loginRecord, sqsPollers, streamPoller, stop };
+    return { url, port, tableName, queues, env: variableValues(values), mailDir, loginRecordFile: loginRecord, sqsPollers, streamPoller, schedules: scheduleRunners, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -19,11 +19,16 @@ const log: StackLog = {
 async function main(): Promise<void> {
   const started = Date.now();
   const { values } = parseArgs({
-    options: { port: { type: 'string' }, persist: { type: 'string' }, seed: { type: 'string' } },
+    options: { port: { type: 'string' }, persist: { type: 'string' }, seed: { type: 'string' }, 'retention-seconds': { type: 'string' } },
     strict: true,
   });
   const port = Number(values.port ?? process.env.PORT ?? DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a TCP port number, got ${values.port ?? process.env.PORT}`);
+  // How long a soft-deleted customer is kept before the scheduled purge (every 2 s) erases it; default 30 days.
+  const retentionSeconds = values['retention-seconds'] === undefined ? undefined : Number(values['retention-seconds']);
+  if (retentionSeconds !== undefined && !(Number.isInteger(retentionSeconds) && retentionSeconds > 0)) {
+    throw new Error(`--retention-seconds must be a positive whole number of seconds, got ${values['retention-seconds']}`);
+  }
 
   // Signals are handled from the first moment: one that arrives while the emulators are still
   // starting stops them as soon as the start returns, instead of leaving Java behind.
@@ -56,6 +61,7 @@ async function main(): Promise<void> {
     seed: values.seed ?? defaultSeedFile,
     ...(values.persist ? { persistDir: values.persist } : {}),
     loginRecordFile: loginRecord,
+    ...(retentionSeconds !== undefined ? { retentionSeconds } : {}),
     log,
   });
   running.stack = stack;

@@ -4,7 +4,7 @@ import { queueIds, type QueueId } from '../catalog';
 import { assertCatalogIsSound } from '../config/catalog-rules';
 import type { EnvironmentValues } from '../config/lambda-environment';
 import type { LinkResources } from '../constructs/node-function';
-import { SERVICE_NAME, type StageConfig } from '../config/stages';
+import { retentionSecondsOf, SERVICE_NAME, type StageConfig } from '../config/stages';
 import { ApiStack } from './api-stack';
 import { DataStack } from './data-stack';
 import { MessagingStack } from './messaging-stack';
@@ -43,6 +43,7 @@ export function createServiceStacks(scope: Construct, config: StageConfig, env?:
     auth: config.auth,
     mail: { sender: config.mail.sender, transport: 'ses' },
     identity: { provider: `cognito:${config.identity.userPoolId}` },
+    lifecycle: { retentionSeconds: retentionSecondsOf(config) },
     logLevel: config.logs.level,
   };
   const resources: LinkResources = {

@@ -1,10 +1,12 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { queueConsumers, streamConsumers, table as tableSpec, type QueueId, type StreamConsumerSpec } from '../catalog';
+import { queueConsumers, schedules, streamConsumers, table as tableSpec, type QueueId, type StreamConsumerSpec } from '../catalog';
 import type { EnvironmentValues } from '../config/lambda-environment';
 import type { StageConfig } from '../config/stages';
 import { NodeFunction, type LinkResources } from '../constructs/node-function';
@@ -39,6 +41,8 @@ export function streamFilterPattern(filter: StreamConsumerSpec['filter']): Recor
 export class WorkersStack extends Stack {
   readonly functions: NodeFunction[];
   readonly relays: NodeFunction[];
+  /** Functions run on a timer (the scheduled purge). */
+  readonly schedules: NodeFunction[];
 
   constructor(scope: Construct, id: string, props: WorkersStackProps) {
     super(scope, id, props);
@@ -83,6 +87,19 @@ export class WorkersStack extends Stack {
       return consumer;
     });
 
-    this.functions = [...this.relays, ...consumers];
+    // The catalog's schedules (the scheduled purge): an EventBridge rule at the declared rate invokes
+    // the function; a failed run shows in its errors metric (alarmed by the monitoring stack).
+    this.schedules = schedules.map((spec) => {
+      const fn = new NodeFunction(this, pascal(spec.name), { ...common, spec });
+      new Rule(this, `${pascal(spec.name)}Schedule`, {
+        description: `Runs ${spec.name} every ${spec.rateMinutes} minutes`,
+        schedule: Schedule.rate(Duration.minutes(spec.rateMinutes)),
+        // A run is not retried by the rule: the next run does whatever this one left.
+        targets: [new LambdaFunction(fn.function, { retryAttempts: 0 })],
+      });
+      return fn;
+    });
+
+    this.functions = [...this.relays, ...consumers, ...this.schedules];
   }
 }

@@ -16,7 +16,8 @@ export type DenialCode =
   | 'SCOPE_MISSING'
   | 'PURGE_NOT_ALLOWED'
   | 'NOT_MANAGED'
-  | 'NOT_ELIGIBLE';
+  | 'NOT_ELIGIBLE'
+  | 'NOT_DUE';
 
 export type Denial = { allowed: false; code: DenialCode; message: string };
 
@@ -27,7 +28,9 @@ export type TargetConstraint =
   /** A customer whose parent is this account (v1: RESALE, its direct children only). */
   | { kind: 'parent-is'; accountId: string }
   /** This account itself or one of its direct children (v2: not a grandchild, parent or sibling). */
-  | { kind: 'self-or-child-of'; accountId: string };
+  | { kind: 'self-or-child-of'; accountId: string }
+  /** A customer whose purge date is at or before `at` (the scheduled purge: SYSTEM purges only due customers). */
+  | { kind: 'purge-due'; at: string };
 
 /** What the claims allow: a constraint the target must satisfy, or a refusal that needs no target. */
 export type ClaimsDecision = { allowed: true; constraint: TargetConstraint } | Denial;
@@ -38,6 +41,8 @@ export type Decision = { allowed: true } | Denial;
 export interface ConstrainedTarget {
   id: string;
   parentId: string | null;
+  /** When a DELETED customer becomes due for its purge (ISO-8601). */
+  purgeAfter?: string | undefined;
 }
 
 /** Whether a target meets a constraint: the one evaluation of the rule outside the store's condition. */
@@ -49,6 +54,8 @@ export function satisfies(constraint: TargetConstraint, target: ConstrainedTarge
       return target.parentId === constraint.accountId;
     case 'self-or-child-of':
       return target.id === constraint.accountId || target.parentId === constraint.accountId;
+    case 'purge-due':
+      return target.purgeAfter !== undefined && target.purgeAfter <= constraint.at;
   }
 }
 
@@ -119,6 +126,37 @@ export function decideCustomerRestore(actor: Actor, target: ConstrainedTarget): 
 export function decideLegalHold(actor: Actor): Decision {
   if (actor.role !== 'ADMIN') return deny('ROLE_NOT_ALLOWED', 'Only ADMIN may place or release a legal hold');
   if (!actor.scopes.has(SCOPES.holdCustomers)) return deny('SCOPE_MISSING', `Scope ${SCOPES.holdCustomers} is required`);
+  return { allowed: true };
+}
+
+/** The actor of the scheduled purge (SPEC "Lifecycle"): audited and recorded as the purge's actor. */
+export const RETENTION_ACTOR = { sub: 'system:retention', role: 'SYSTEM', accountId: 'system' } as const;
+
+/** Why a purge (DELETED → PURGED) runs: an ADMIN's purge now, or the schedule finding the customer due. */
+export type PurgeTrigger = 'now' | 'due';
+
+/**
+ * Who may purge a DELETED customer. Purge now: ADMIN with `customers:delete` and `customers:purge` (it
+ * is the v1 hard delete), any customer. A due purge: the SYSTEM role only, and only customers whose
+ * purge date has passed at `at` (a constraint, so the write checks it). SYSTEM never purges now; no
+ * one else purges on the schedule's behalf.
+ */
+export function decidePurgeByClaims(actor: Actor, trigger: PurgeTrigger, at: string): ClaimsDecision {
+  if (trigger === 'due') {
+    if (actor.role !== 'SYSTEM') return deny('PURGE_NOT_ALLOWED', 'Only the retention schedule purges due customers');
+    return allowWith({ kind: 'purge-due', at });
+  }
+  if (actor.role !== 'ADMIN') return deny('PURGE_NOT_ALLOWED', 'Only ADMIN may purge a customer now');
+  if (!actor.scopes.has(SCOPES.deleteCustomers)) return deny('SCOPE_MISSING', `Scope ${SCOPES.deleteCustomers} is required`);
+  if (!actor.scopes.has(SCOPES.purgeCustomers)) return deny('SCOPE_MISSING', `Scope ${SCOPES.purgeCustomers} is required for mode=hard`);
+  return allowWith({ kind: 'any' });
+}
+
+/** The full purge decision: the claims, then the constraint they give against the target. */
+export function decidePurge(actor: Actor, trigger: PurgeTrigger, target: ConstrainedTarget, at: string): Decision {
+  const byClaims = decidePurgeByClaims(actor, trigger, at);
+  if (!byClaims.allowed) return byClaims;
+  if (!satisfies(byClaims.constraint, target)) return deny('NOT_DUE', 'Customer is not due for purge yet');
   return { allowed: true };
 }
 

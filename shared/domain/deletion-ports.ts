@@ -59,6 +59,8 @@ export interface DeletionImpact {
 export interface DeletionReceipt {
   requestId: string;
   deletedAt: string;
+  /** A soft delete's: when the scheduled purge may erase the customer (deletedAt + the retention). */
+  purgeAfter?: string;
 }
 
 export interface IdempotencyClaim {
@@ -98,6 +100,17 @@ export interface CustomerDeletionCommit extends DeletionCommit {
   eraseUserIds: string[];
 }
 
+/** A purge (DELETED → PURGED), committed atomically like a hard delete. */
+export interface CustomerPurgeCommit extends DeletionCommit {
+  customerId: string;
+  /** Who may purge which customers, from the policy (a due purge: only customers due by then). */
+  accessConstraint: TargetConstraint;
+  /** The soft delete's own request, which must have left IN_PROGRESS (null: the customer was DELETED without one). */
+  deleteRequestId: string | null;
+  /** Users whose personal fields the purge erases in the same transaction (the rest: the erasure step). */
+  eraseUserIds: string[];
+}
+
 export interface UserDeletionCommit extends DeletionCommit {
   customerId: string;
   userId: string;
@@ -127,6 +140,7 @@ export interface DeletionStore {
   getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined>;
   commitCustomerDeletion(commit: CustomerDeletionCommit): Promise<CommitResult>;
   commitUserDeletion(commit: UserDeletionCommit): Promise<CommitResult>;
+  commitCustomerPurge(commit: CustomerPurgeCommit): Promise<CommitResult>;
   writeAudit(record: AuditRecord): Promise<void>;
 }
 

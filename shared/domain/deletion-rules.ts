@@ -12,6 +12,11 @@ export interface CustomerState {
   liveChildren: number;
   /** A legal hold is placed: no hard delete or purge while it stands. */
   onLegalHold?: boolean;
+  /** A DELETED customer's soft delete (its request) and purge date: a purge waits for that request, and is due after that date. */
+  deleteRequestId?: string;
+  purgeAfter?: string;
+  /** Seen by a refused purge: the soft delete's own request is still IN_PROGRESS (its e-mail step may still need the address). */
+  deleteRequestInProgress?: boolean;
 }
 
 export interface UserState {
@@ -23,7 +28,9 @@ export interface UserState {
 export type Refusal =
   | { outcome: 'NOT_FOUND'; kind: 'customer' | 'user' }
   | { outcome: 'DENIED'; code: string; message: string }
-  | { outcome: 'CONFLICT'; activeSubscriptions: number; liveChildren: number; onLegalHold?: boolean };
+  | { outcome: 'CONFLICT'; activeSubscriptions: number; liveChildren: number; onLegalHold?: boolean }
+  /** Not now, but soon by itself (a purge waiting for the soft delete's request): a 409 with this code, no blockers. */
+  | { outcome: 'BUSY'; code: string; message: string };
 
 /**
  * Why a customer may not be deleted now, or undefined if it may. The store's transaction enforces
@@ -34,8 +41,10 @@ export function customerDeletionRefusal(actor: Actor, customer: CustomerState | 
   if (!customer || customer.status !== 'ACTIVE') return { outcome: 'NOT_FOUND', kind: 'customer' };
   const decision = decideCustomerDeletion(actor, customer, mode);
   if (!decision.allowed) return { outcome: 'DENIED', code: decision.code, message: decision.message };
-  if (customer.activeSubscriptions > 0 || customer.liveChildren > 0) {
-    return { outcome: 'CONFLICT', activeSubscriptions: customer.activeSubscriptions, liveChildren: customer.liveChildren };
+  // A legal hold blocks a hard delete (a purge), not a soft delete.
+  const held = mode === 'hard' && customer.onLegalHold === true;
+  if (customer.activeSubscriptions > 0 || customer.liveChildren > 0 || held) {
+    return { outcome: 'CONFLICT', activeSubscriptions: customer.activeSubscriptions, liveChildren: customer.liveChildren, ...(held ? { onLegalHold: true } : {}) };
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ActorStanding } from './actor-standing';
-import { decideCustomerDeletionByClaims, decideUserDeletionByClaims } from './authorization';
+import { decideCustomerDeletionByClaims, decidePurgeByClaims, decideUserDeletionByClaims, type PurgeTrigger } from './authorization';
 import type {
   AuditOutcome,
   AuditRecord,
@@ -17,7 +17,17 @@ import type {
   DeletionImpact,
 } from './deletion-ports';
 import { blockersFor, customerDeletionRefusal, subCustomerRoom, userDeletionRefusal, type CustomerState, type Refusal, type UserState } from './deletion-rules';
-import { ConflictError, DependencyUnavailableError, ForbiddenError, IdempotencyKeyReuseError, NotFoundError, TokenRevokedError, ValidationError } from './errors';
+import {
+  ConflictError,
+  DependencyUnavailableError,
+  ForbiddenError,
+  IdempotencyKeyReuseError,
+  NotFoundError,
+  StateConflictError,
+  TokenRevokedError,
+  ValidationError,
+} from './errors';
+import { purgeRefusal } from './purge-rules';
 import type { RequestType, Subject } from './model';
 
 /**
@@ -37,7 +47,12 @@ export interface DeletionDeps {
   /** Attempts when concurrent transactions collide on the same items. */
   maxAttempts?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** How long a soft-deleted customer is kept before its purge (RETENTION_SECONDS); default 30 days. */
+  retentionSeconds?: number;
 }
+
+/** SPEC "Lifecycle": a soft delete keeps the data 30 days unless the stage says otherwise. */
+export const DEFAULT_RETENTION_SECONDS = 30 * 24 * 3600;
 
 const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 const DEFAULT_MAX_ATTEMPTS = 6;
@@ -55,6 +70,8 @@ interface DeletionContext {
   requestType: RequestType;
   eventType: DeletionFact['eventType'];
   idempotency: IdempotencyClaim | undefined;
+  /** A soft delete's retention: its receipt says when the customer becomes due for its purge. */
+  retentionSeconds?: number;
 }
 
 /** What one attempt found: a refusal to answer with, or a commit to try. */
@@ -95,6 +112,9 @@ export class DeletionService {
       sub: actor.sub,
     });
     const byClaims = await this.customerDeletionClaims(context);
+    // A hard delete reads its target first: a DELETED one is purged (DELETED → PURGED, SPEC "Lifecycle").
+    const purgeable = mode === 'hard' ? await this.deps.store.getCustomer(customerId) : undefined;
+    if (purgeable?.status === 'DELETED') return this.purge(customerId, input, 'now', purgeable);
 
     // Listed once: users of a purged customer that the transaction has no room for are the erasure step's.
     const eraseUserIds = mode === 'hard' ? await this.deps.store.listUserIds(customerId) : [];
@@ -107,7 +127,7 @@ export class DeletionService {
     return this.attempts(context, {
       prepare: async (stale) => {
         if (stale || expectedParentId === undefined) {
-          known = await this.deps.store.getCustomer(customerId);
+          known = !stale && purgeable ? purgeable : await this.deps.store.getCustomer(customerId);
           const refusal = customerDeletionRefusal(actor, known, mode);
           if (refusal) return { refusal };
           expectedParentId = known!.parentId;
@@ -119,6 +139,60 @@ export class DeletionService {
         };
       },
       explain: (customer) => customerDeletionRefusal(actor, customer, mode),
+    });
+  }
+
+  /**
+   * The scheduled purge of one DELETED customer whose purge date has passed (SPEC "Lifecycle"), by the
+   * retention actor: exactly as a purge now, with the policy's "due" constraint in the transaction.
+   */
+  async purgeDueCustomer(customerId: string, input: Omit<DeletionInput, 'mode' | 'idempotencyKey'>): Promise<DeletionReceipt> {
+    return this.purge(customerId, { ...input, mode: 'hard', idempotencyKey: null }, 'due', undefined);
+  }
+
+  /**
+   * DELETED → PURGED in one transaction, as a hard delete: the customer's and (as many as the
+   * transaction holds) its users' personal fields erased, a PII-free tombstone, audit, request
+   * (`customer.purge`: erasure and email), outbox, idempotency, the actor's standing. The notice goes
+   * to the address read here. `known`: the customer as the caller just read it (purge now).
+   */
+  private async purge(customerId: string, input: DeletionInput, trigger: PurgeTrigger, known: CustomerState | undefined): Promise<DeletionReceipt> {
+    const { actor } = input;
+    // The same fingerprint as the v1 call that asked for it: a retried purge now replays its answer.
+    const context = this.context(input, { type: 'customer', customerId }, 'customer.purge', 'customer.purged', {
+      api: 'v1',
+      customerId,
+      mode: input.mode,
+      reason: input.reason,
+      ticket: input.ticket,
+      sub: actor.sub,
+    });
+    const at = this.deps.clock.now().toISOString();
+    const byClaims = decidePurgeByClaims(actor, trigger, at);
+    if (!byClaims.allowed) return this.deny(context, byClaims.code, byClaims.message);
+    if (!input.reason) {
+      await this.refuseIfRevoked(context);
+      throw new ValidationError('REASON_REQUIRED', 'A reason is required for mode=hard');
+    }
+    const accessConstraint = byClaims.constraint;
+    const eraseUserIds = await this.deps.store.listUserIds(customerId);
+    let target: (CustomerState & { name?: string; email?: string }) | undefined = known;
+    let read = known !== undefined;
+    return this.attempts(context, {
+      prepare: async (stale) => {
+        if (stale || !read) {
+          target = await this.deps.store.getCustomer(customerId);
+          read = true;
+        }
+        const refusal = purgeRefusal(actor, trigger, target, at);
+        if (refusal) return { refusal };
+        const current = target!;
+        return {
+          recipient: current.email ? { email: current.email, name: current.name ?? '' } : undefined,
+          commit: (parts) => this.deps.store.commitCustomerPurge({ ...parts, customerId, accessConstraint, deleteRequestId: current.deleteRequestId ?? null, eraseUserIds }),
+        };
+      },
+      explain: (customer) => purgeRefusal(actor, trigger, customer, at),
     });
   }
 
@@ -209,7 +283,7 @@ export class DeletionService {
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       const prepared = await plan.prepare(stale);
       if ('refusal' in prepared) return this.refuse(context, prepared.refusal);
-      const receipt = this.newReceipt();
+      const receipt = this.newReceipt(context);
       const result = await prepared.commit(this.commitParts(context, receipt, prepared.recipient));
       switch (result.kind) {
         case 'committed':
@@ -240,11 +314,24 @@ export class DeletionService {
     eventType: DeletionFact['eventType'],
     fingerprintParts: Record<string, string | null>,
   ): DeletionContext {
-    return { input, subject, action: requestType, requestType, eventType, idempotency: this.idempotencyClaim(input, fingerprintParts) };
+    // Only a soft delete of a customer is kept for a purge later (SPEC "Lifecycle").
+    const retained = requestType === 'customer.delete' && input.mode === 'soft';
+    return {
+      input,
+      subject,
+      action: requestType,
+      requestType,
+      eventType,
+      idempotency: this.idempotencyClaim(input, fingerprintParts),
+      ...(retained ? { retentionSeconds: this.deps.retentionSeconds ?? DEFAULT_RETENTION_SECONDS } : {}),
+    };
   }
 
-  private newReceipt(): DeletionReceipt {
-    return { requestId: this.deps.ids.newId(), deletedAt: this.deps.clock.now().toISOString() };
+  private newReceipt(context: DeletionContext): DeletionReceipt {
+    const now = this.deps.clock.now();
+    const receipt: DeletionReceipt = { requestId: this.deps.ids.newId(), deletedAt: now.toISOString() };
+    if (context.retentionSeconds !== undefined) receipt.purgeAfter = new Date(now.getTime() + context.retentionSeconds * 1000).toISOString();
+    return receipt;
   }
 
   private idempotencyClaim(input: DeletionInput, parts: Record<string, string | null>): IdempotencyClaim | undefined {
@@ -343,6 +430,9 @@ export class DeletionService {
         const { blockers, total } = blockersFor(refusal, live);
         throw new ConflictError(blockers, total);
       }
+      case 'BUSY':
+        await this.audit(context, 'CONFLICT', refusal.code);
+        throw new StateConflictError(refusal.code, refusal.message);
     }
   }
 

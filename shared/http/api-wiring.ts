@@ -19,6 +19,6 @@ export function apiBaseFromEnv(env: Environment): { verifier: TokenVerifier; tab
   return { verifier: createTokenVerifier(tokenVerifierConfigFromEnv(env)), table, standing: new DynamoDbActorStanding(table) };
 }
 
-export function deletionServiceOn(table: TableRef, standing: ActorStanding): DeletionService {
-  return new DeletionService({ store: new DynamoDeletionStore(table.doc, table.tableName), standing, clock: systemClock, ids: uuidIds });
+export function deletionServiceOn(table: TableRef, standing: ActorStanding, settings: { retentionSeconds?: number } = {}): DeletionService {
+  return new DeletionService({ store: new DynamoDeletionStore(table.doc, table.tableName), standing, clock: systemClock, ids: uuidIds, ...settings });
 }

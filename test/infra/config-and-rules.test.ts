@@ -18,7 +18,7 @@ import {
 } from '../../infra/catalog';
 import { catalogProblems, minimumVisibilityTimeoutSeconds, visibilityProblems } from '../../infra/config/catalog-rules';
 import { environmentFor, variableValues, type EnvironmentValues } from '../../infra/config/lambda-environment';
-import { stageConfig, stages, validateStageConfig, type StageConfig } from '../../infra/config/stages';
+import { retentionSecondsOf, stageConfig, stages, validateStageConfig, type StageConfig } from '../../infra/config/stages';
 import { bundlingOptions, esbuildOptions, linkStatements, NodeFunction, type LinkResources } from '../../infra/constructs/node-function';
 import { QueueConsumer } from '../../infra/constructs/queue-consumer';
 import { QueueWithDlq } from '../../infra/constructs/queue-with-dlq';
@@ -34,6 +34,7 @@ const devValues: EnvironmentValues = {
   auth: stages.dev.auth,
   mail: { sender: stages.dev.mail.sender, transport: 'ses' },
   identity: { provider: `cognito:${stages.dev.identity.userPoolId}` },
+  lifecycle: { retentionSeconds: 30 * 24 * 3600 },
   logLevel: stages.dev.logs.level,
 };
 
@@ -61,6 +62,14 @@ describe('stage configuration', () => {
       expect(() => validateStageConfig({ ...stages.dev, identity: { userPoolId } })).toThrow('identity.userPoolId must be a Cognito user pool id (<region>_<suffix>)');
     }
     expect(() => validateStageConfig({ ...stages.dev, identity: { userPoolId: 'eu-central-1_AbC123xyz' } })).not.toThrow();
+  });
+
+  it('keeps a soft-deleted customer 30 days unless the stage says otherwise, and refuses a retention that is not whole days', () => {
+    expect(retentionSecondsOf({})).toBe(30 * 24 * 3600);
+    expect(retentionSecondsOf({ lifecycle: { retentionDays: 7 } })).toBe(7 * 24 * 3600);
+    for (const retentionDays of [0, -1, 1.5, 4000]) {
+      expect(() => validateStageConfig({ ...stages.dev, lifecycle: { retentionDays } })).toThrow('lifecycle.retentionDays must be a whole number of days from 1 to 3650');
+    }
   });
 });
 

@@ -329,6 +329,9 @@ interface Scenario {
 
 const BOOKKEEPING = /^(PROCESSED|REQUEST)#/;
 
+/** A soft-deleted customer past its purge date, whose soft delete's request the purge checks. */
+const DUE_FOR_PURGE = { purgeAfter: '2026-01-01T00:00:00.000Z', deleteRequestId: '6f1c1f8e-6d3a-4d55-9b3e-0f6d8f2b7a10' };
+
 /**
  * Imports a handler with its template environment, answers every AWS call it makes from canned
  * responses (recording the command), drives it with `events`, and returns what it called.
@@ -358,8 +361,10 @@ async function driveRecording(fn: TemplateFunction, events: unknown[], scenario:
         case 'GetCommand':
           if (key.startsWith('REQUEST#')) return { Item: requestItem() };
           if (key.startsWith('PROCESSED#')) return { Item: { status: 'COMPLETE' } };
-          return { Item: { email: 'alice@customer.example', name: 'Alice Martin', status: 'DELETED' } };
+          return { Item: { id: 'cust-1001', email: 'alice@customer.example', name: 'Alice Martin', status: 'DELETED', ...DUE_FOR_PURGE } };
         case 'QueryCommand':
+          // The purge index: one due customer.
+          if (command.input.IndexName === 'byPurgeDate') return { Items: [{ id: 'cust-1001', ...DUE_FOR_PURGE }] };
           return { Items: [{ pk: key, sk: `${String((command.input.ExpressionAttributeValues as Record<string, unknown>)[':prefix'] ?? 'ITEM#')}1` }] };
         case 'SendMessageCommand':
         case 'SendEmailCommand':
@@ -463,7 +468,15 @@ function expectEveryUseGranted(fn: TemplateFunction, uses: Use[]): void {
 
 describe('every AWS call a worker makes is allowed by its role', () => {
   it('drives every worker of the catalog', () => {
-    expect(Object.keys(WORKER_EVENTS).sort()).toEqual(realCatalog.functions.filter((f) => f.kind !== 'api').map((f) => f.name).sort());
+    expect([...Object.keys(WORKER_EVENTS), 'purge-due'].sort()).toEqual(realCatalog.functions.filter((f) => f.kind !== 'api').map((f) => f.name).sort());
+  });
+
+  it('purge-due: a due customer purged in one transaction, every call granted', async () => {
+    const fn = fns.find((f) => f.name === 'purge-due') as TemplateFunction;
+    const { uses, results } = await driveRecording(fn, [{ source: 'aws.events', 'detail-type': 'Scheduled Event' }]);
+    expect(results).toEqual([{ purged: 1, held: 0, waiting: 0, skipped: 0, failed: 0, truncated: false }]);
+    expect(uses).toEqual(expect.arrayContaining([{ action: 'dynamodb:Query', index: 'byPurgeDate' }, { action: 'dynamodb:ConditionCheckItem', partitionKey: `REQUEST#${DUE_FOR_PURGE.deleteRequestId}` }]));
+    expectEveryUseGranted(fn, uses);
   });
 
   it.each(Object.keys(WORKER_EVENTS).map((name) => [name] as const))('%s: the successful path', async (name) => {

@@ -85,7 +85,7 @@ const TOKEN_VERIFIER = ['JWKS_URL', 'JWT_AUDIENCE', 'JWT_CLIENT_IDS', 'JWT_ISSUE
 
 /** Each function's application variables (NODE_OPTIONS aside), as its links should give them. */
 const EXPECTED_VARIABLES: Record<string, readonly string[]> = {
-  'delete-customer': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
+  'delete-customer': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME', 'RETENTION_SECONDS'],
   'delete-user': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
   'get-request-status': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
   'get-customer': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
@@ -98,6 +98,7 @@ const EXPECTED_VARIABLES: Record<string, readonly string[]> = {
   'end-sessions': [...COMMON, 'TABLE_NAME'],
   'send-email': [...COMMON, 'TABLE_NAME', 'MAIL_SENDER', 'MAIL_TRANSPORT'],
   'erase-logins': [...COMMON, 'TABLE_NAME'],
+  'purge-due': [...COMMON, 'TABLE_NAME'],
 };
 
 /** One table grant as the template states it: its actions, on the table (with the partition-key
@@ -150,6 +151,16 @@ const EXPECTED_TABLE_GRANTS: Record<string, TableGrant[]> = {
     { on: 'table', actions: ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: ['AUDIT#*', 'CUSTOMER#*'] },
   ],
   'outbox-relay': [{ on: 'table', actions: ['dynamodb:DeleteItem'], leadingKeys: ['OUTBOX#*'] }],
+  // The purge transaction (customer, users, the soft delete's request check, audit, request, outbox, the
+  // actor's standing), the customer's users, and the purge index; no idempotency key, no delete.
+  'purge-due': [
+    {
+      on: 'table',
+      actions: ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      leadingKeys: ['AUDIT#*', 'CUSTOMER#*', 'OUTBOX#*', 'REQUEST#*'],
+    },
+    { on: 'index/byPurgeDate', actions: ['dynamodb:Query'] },
+  ],
   'disable-logins': [
     { on: 'table', actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: ['PROCESSED#*', 'REQUEST#*'] },
     // Reads the subject's logins; changes nothing of the customer's items.
@@ -583,6 +594,27 @@ describe('event sources', () => {
   });
 });
 
+describe('scheduled purge', () => {
+  it('runs purge-due hourly from an EventBridge rule, with its own log group', () => {
+    const purgeDueId = logicalIdIn('workers', 'AWS::Lambda::Function', 'PurgeDueFunction');
+    const rules = Object.values(resourcesOfType(t.workers, 'AWS::Events::Rule'));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.Properties).toEqual(
+      expect.objectContaining({ ScheduleExpression: 'rate(1 hour)', State: 'ENABLED', Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': [purgeDueId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } })] }),
+    );
+    const fn = resourcesOfType(t.workers, 'AWS::Lambda::Function')[purgeDueId];
+    expect(JSON.stringify(fn?.Properties?.LoggingConfig)).toContain(logicalIdIn('workers', 'AWS::Logs::LogGroup', 'PurgeDueLogs'));
+  });
+
+  it('indexes DELETED customers by purge date in a sparse index of its own', () => {
+    assertResourceProperties(t.data, 'AWS::DynamoDB::GlobalTable', {
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({ IndexName: 'byPurgeDate', KeySchema: [{ AttributeName: 'purgePk', KeyType: 'HASH' }, { AttributeName: 'purgeAfter', KeyType: 'RANGE' }] }),
+      ]),
+    });
+  });
+});
+
 describe('alarms', () => {
   const alarms = () => Object.values(resourcesOfType(t.monitoring, 'AWS::CloudWatch::Alarm'));
 
@@ -612,6 +644,13 @@ describe('alarms', () => {
   it.each(['Errors', 'Throttles'])('alarms on %s of every function', (metric) => {
     const matching = alarms().filter((a) => a.Properties?.Namespace === 'AWS/Lambda' && a.Properties?.MetricName === metric);
     expect(matching).toHaveLength(functions.length);
+  });
+
+  it('alarms when a scheduled purge run fails', () => {
+    const purgeDueId = logicalIdIn('workers', 'AWS::Lambda::Function', 'PurgeDueFunction');
+    const matching = alarms().filter((a) => a.Properties?.MetricName === 'Errors' && JSON.stringify(a.Properties?.Dimensions).includes(purgeDueId));
+    expect(matching).toHaveLength(1);
+    expect(matching[0]?.Properties).toEqual(expect.objectContaining({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' }));
   });
 
   it('notifies no topic on dev (alarms.notify is off)', () => {

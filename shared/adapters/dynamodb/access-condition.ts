@@ -34,6 +34,13 @@ export function constraintCondition(constraint: TargetConstraint): ConditionFrag
         names: { ...NAMES },
         values: { ':accessAccount': constraint.accountId },
       };
+    case 'purge-due':
+      // A customer without a purge date compares false: not due.
+      return {
+        expression: '#accessPurgeAfter <= :accessDueBy',
+        names: { '#accessPurgeAfter': 'purgeAfter' },
+        values: { ':accessDueBy': constraint.at },
+      };
   }
 }
 

@@ -5,6 +5,7 @@ import type {
   AuditRecord,
   CommitResult,
   CustomerDeletionCommit,
+  CustomerPurgeCommit,
   DeletionCommit,
   DeletionStore,
   StoredIdempotency,
@@ -35,6 +36,33 @@ function toCustomerState(item: Record<string, unknown> | undefined): (CustomerSt
     liveChildren: Number(item.liveChildren ?? 0),
     ...(typeof item.name === 'string' ? { name: item.name } : {}),
     ...(typeof item.email === 'string' ? { email: item.email } : {}),
+    ...lifecycleState(item),
+  };
+}
+
+/** What a hard delete or a purge needs of the customer item's lifecycle attributes. */
+function lifecycleState(item: Record<string, unknown>): Pick<CustomerState, 'onLegalHold' | 'deleteRequestId' | 'purgeAfter'> {
+  return {
+    ...(item.legalHold !== undefined && item.legalHold !== null ? { onLegalHold: true } : {}),
+    ...(typeof item.deleteRequestId === 'string' ? { deleteRequestId: item.deleteRequestId } : {}),
+    ...(typeof item.purgeAfter === 'string' ? { purgeAfter: item.purgeAfter } : {}),
+  };
+}
+
+/** The purge index's partition (catalog `byPurgeDate`): every DELETED customer waiting for its purge. */
+export const PURGE_INDEX_PARTITION = 'PURGE';
+
+/** A user's personal fields erased, in a hard delete's or a purge's transaction (the erasure step does the same to the rest). */
+function eraseUserItem(tableName: string, customerId: string, userId: string, at: string, requestId: string): TransactItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.user(customerId, userId),
+      UpdateExpression: 'SET #status = :deleted, erasedAt = :at, erasedByRequestId = :requestId REMOVE #name, email',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
+      ExpressionAttributeValues: { ':deleted': 'DELETED', ':at': at, ':requestId': requestId },
+    },
   };
 }
 
@@ -167,6 +195,12 @@ export class DynamoDeletionStore implements DeletionStore {
       update += ', deleteReason = :reason';
       values[':reason'] = request.reason;
     }
+    if (mode === 'soft' && commit.receipt.purgeAfter) {
+      // Into the sparse purge index, by purge date: the scheduled purge finds it there when due.
+      update += ', purgeAfter = :purgeAfter, purgePk = :purgePk';
+      values[':purgeAfter'] = commit.receipt.purgeAfter;
+      values[':purgePk'] = PURGE_INDEX_PARTITION;
+    }
     if (mode === 'hard') {
       // The PII-free tombstone: ids, status and the deletion facts stay; the person does not.
       names['#name'] = 'name';
@@ -180,7 +214,8 @@ export class DynamoDeletionStore implements DeletionStore {
           Key: keys.customer(customerId),
           UpdateExpression: update,
           ConditionExpression: withConstraint(
-            `attribute_exists(pk) AND #status = :active AND activeSubscriptions = :zero AND liveChildren = :zero AND ${parentCondition}`,
+            // A legal hold blocks a hard delete, not a soft one.
+            `attribute_exists(pk) AND #status = :active AND activeSubscriptions = :zero AND liveChildren = :zero AND ${parentCondition}${mode === 'hard' ? ' AND attribute_not_exists(legalHold)' : ''}`,
             names,
             values,
             accessConstraint,
@@ -203,20 +238,83 @@ export class DynamoDeletionStore implements DeletionStore {
         },
       });
     }
-    const eraseUser = (userId: string): TransactItem => ({
-      Update: {
-        TableName: this.tableName,
-        Key: keys.user(customerId, userId),
-        UpdateExpression: 'SET #status = :deleted, erasedAt = :at, erasedByRequestId = :requestId REMOVE #name, email',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
-        ExpressionAttributeValues: { ':deleted': 'DELETED', ':at': at, ':requestId': request.requestId },
-      },
-    });
     // The users go into whatever room the transaction has left; those beyond it are erased by the
     // request's erasure step (a hard delete always has one), which SQS retries until done.
     return this.commit(commit, targetItems, (reasons) => ({ kind: 'refused', customer: toCustomerState(reasons[0]) }), (room) =>
-      commit.eraseUserIds.slice(0, room).map(eraseUser),
+      commit.eraseUserIds.slice(0, room).map((userId) => eraseUserItem(this.tableName, customerId, userId, at, request.requestId)),
+    );
+  }
+
+  /**
+   * A purge (DELETED → PURGED): the same tombstone as a hard delete (name and email removed, the
+   * users the transaction has room for erased, the rest by the request's erasure step), out of the
+   * purge index, in one transaction with its audit, request and outbox, and the actor's standing
+   * (`commit`). Conditions: still DELETED by the same soft delete, no legal hold, the policy's
+   * constraint (a due purge: the purge date has passed), and the soft delete's own request no longer
+   * IN_PROGRESS (a ConditionCheck on it).
+   */
+  async commitCustomerPurge(commit: CustomerPurgeCommit): Promise<CommitResult> {
+    const { customerId, accessConstraint, deleteRequestId, request } = commit;
+    const at = commit.receipt.deletedAt;
+    const names: Record<string, string> = { '#status': 'status', '#name': 'name' };
+    const values: Record<string, unknown> = {
+      ':deleted': 'DELETED',
+      ':purged': 'PURGED',
+      ':at': at,
+      ':by': request.actor.sub,
+      ':byAccount': request.actor.accountId,
+      ':requestId': request.requestId,
+    };
+    let condition = 'attribute_exists(pk) AND #status = :deleted AND attribute_not_exists(legalHold)';
+    if (deleteRequestId === null) {
+      condition += ' AND attribute_not_exists(deleteRequestId)';
+    } else {
+      condition += ' AND deleteRequestId = :deleteRequestId';
+      values[':deleteRequestId'] = deleteRequestId;
+    }
+    let update = 'SET #status = :purged, purgedAt = :at, purgedBy = :by, purgedByAccount = :byAccount, purgeRequestId = :requestId';
+    if (request.reason) {
+      update += ', purgeReason = :reason';
+      values[':reason'] = request.reason;
+    }
+    // The PII-free tombstone, out of the purge index (purgeAfter stays: when it was due).
+    update += ' REMOVE #name, email, purgePk, purgeBlockedBy';
+    const targetItems: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.customer(customerId),
+          UpdateExpression: update,
+          ConditionExpression: withConstraint(condition, names, values, accessConstraint),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+    ];
+    if (deleteRequestId !== null) {
+      // The soft delete's e-mail step may still need the address this purge erases: wait for its request.
+      targetItems.push({
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: keys.request(deleteRequestId),
+          ConditionExpression: 'attribute_not_exists(pk) OR #status <> :inProgress',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS' },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      });
+    }
+    return this.commit(
+      commit,
+      targetItems,
+      async (oldItems) => {
+        // Only the failed items come back: a customer that passed its condition is read again.
+        const customer = oldItems[0] ? toCustomerState(oldItems[0]) : await this.getCustomer(customerId);
+        const inProgress = oldItems[1]?.status === 'IN_PROGRESS';
+        return { kind: 'refused', customer: customer && inProgress ? { ...customer, deleteRequestInProgress: true } : customer };
+      },
+      (room) => commit.eraseUserIds.slice(0, room).map((userId) => eraseUserItem(this.tableName, customerId, userId, at, request.requestId)),
     );
   }
 

@@ -1,7 +1,7 @@
 import type { TokenVerifier } from '../../auth/token-verifier';
 import type { ActorStanding } from '../../domain/actor-standing';
 import type { DeletionService } from '../../domain/deletion-service';
-import type { Environment } from '../../config/env';
+import { requirePositiveIntEnv, type Environment } from '../../config/env';
 import { apiBaseFromEnv, deletionServiceOn } from '../api-wiring';
 import { jsonResponse } from '../error-mapping';
 import { deletionBody, deletionMode, dryRunFlag, header, idempotencyKey, pathId, readInput } from '../input';
@@ -24,11 +24,20 @@ export function createDeleteCustomerHandler(deps: { verifier: TokenVerifier; sta
       return jsonResponse(200, { success: true, dryRun: true, message: 'Customer can be deleted', impact });
     }
     const receipt = await deps.service.deleteCustomer(customerId, input);
-    return jsonResponse(200, { success: true, message: 'Customer deleted successfully', deletedAt: receipt.deletedAt, requestId: receipt.requestId });
+    // A soft delete says when the scheduled purge may erase the customer (SPEC "Lifecycle").
+    return jsonResponse(200, {
+      success: true,
+      message: 'Customer deleted successfully',
+      deletedAt: receipt.deletedAt,
+      requestId: receipt.requestId,
+      ...(receipt.purgeAfter ? { purgeAfter: receipt.purgeAfter } : {}),
+    });
   });
 }
 
 export function deleteCustomerFromEnv(env: Environment) {
   const { verifier, table, standing } = apiBaseFromEnv(env);
-  return createDeleteCustomerHandler({ verifier, standing, service: deletionServiceOn(table, standing) });
+  // The lifecycle link's RETENTION_SECONDS: how long a soft delete keeps the customer before its purge.
+  const retentionSeconds = requirePositiveIntEnv(env, 'RETENTION_SECONDS');
+  return createDeleteCustomerHandler({ verifier, standing, service: deletionServiceOn(table, standing, { retentionSeconds }) });
 }

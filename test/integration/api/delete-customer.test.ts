@@ -49,10 +49,14 @@ describe('DELETE /customer/{customerId}: 200', () => {
     const response = await call(stack, 'DELETE', '/customer/seed-curl', { token: reseller, headers: { 'content-type': 'application/json' } });
     // Assess
     expect(response.status).toBe(200);
-    expect(Object.keys(response.json)).toEqual(['success', 'message', 'deletedAt', 'requestId']);
+    expect(Object.keys(response.json)).toEqual(['success', 'message', 'deletedAt', 'requestId', 'purgeAfter']);
     expect(response.json).toMatchObject({ success: true, message: 'Customer deleted successfully' });
     const deletedAt = String(response.json.deletedAt);
     expect(new Date(deletedAt).toISOString()).toBe(deletedAt);
+    // Kept for the local stack's default retention (30 days), then purged: the date is on the customer and in the purge index.
+    const purgeAfter = String(response.json.purgeAfter);
+    expect(new Date(purgeAfter).getTime() - new Date(deletedAt).getTime()).toBe(30 * 24 * 3600 * 1000);
+    expect(await table.customer('seed-curl')).toMatchObject({ purgeAfter, purgePk: 'PURGE' });
     const requestId = String(response.json.requestId);
 
     expect(await table.customer('seed-curl')).toMatchObject({ status: 'DELETED', deletedAt, deletedBy: 'sub-reseller-1', deleteRequestId: requestId, email: 'seed-curl@example.com' });

@@ -8,7 +8,10 @@ import { keys } from '../../../shared/adapters/dynamodb/keys';
 import { testClients, uniqueName } from '../support/emulators';
 
 /** One local stack per test file, on the run's shared emulators, with pollers under the test's control. */
-export async function startTestStack(seed: SeedData, options: { pollers?: boolean; sqsEndpoint?: string } = {}): Promise<LocalStack> {
+export async function startTestStack(
+  seed: SeedData,
+  options: { pollers?: boolean; sqsEndpoint?: string; retentionSeconds?: number; schedules?: boolean } = {},
+): Promise<LocalStack> {
   const logs: string[] = [];
   return startLocalStack({
     port: 0,
@@ -21,6 +24,8 @@ export async function startTestStack(seed: SeedData, options: { pollers?: boolea
     mailDir: mkdtempSync(join(tmpdir(), 'mail-')),
     loginRecordFile: join(mkdtempSync(join(tmpdir(), 'logins-')), 'disabled-logins.json'),
     pollers: options.pollers ?? false,
+    ...(options.retentionSeconds !== undefined ? { retentionSeconds: options.retentionSeconds } : {}),
+    ...(options.schedules !== undefined ? { schedules: options.schedules } : {}),
     log: { info: (m) => logs.push(m), error: (m, f) => logs.push(`${m} ${JSON.stringify(f)}`) },
   });
 }

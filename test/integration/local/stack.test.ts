@@ -74,7 +74,7 @@ describe('startLocalStack on the shared emulators', () => {
     // Assess
     expect(response.status).toBe(200);
     const body = JSON.parse(response.text) as Record<string, unknown>;
-    expect(body).toEqual({ success: true, message: 'Customer deleted successfully', deletedAt: expect.any(String), requestId: expect.any(String) });
+    expect(body).toEqual({ success: true, message: 'Customer deleted successfully', deletedAt: expect.any(String), requestId: expect.any(String), purgeAfter: expect.any(String) });
     expect(new Date(body.deletedAt as string).toISOString()).toBe(body.deletedAt);
     expect(body.requestId).not.toBe('');
     const mail = await eventually(async () => readdirSync(mailDir).find((f) => f.endsWith('.eml')), 15000, 'the deletion notice in the mail sink');

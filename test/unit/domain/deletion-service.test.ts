@@ -2,6 +2,7 @@ import type {
   AuditRecord,
   CommitResult,
   CustomerDeletionCommit,
+  CustomerPurgeCommit,
   DeletionInput,
   DeletionStore,
   StoredIdempotency,
@@ -16,6 +17,7 @@ import {
   ForbiddenError,
   IdempotencyKeyReuseError,
   NotFoundError,
+  StateConflictError,
   TokenRevokedError,
   ValidationError,
 } from '../../../shared/domain/errors';
@@ -63,6 +65,11 @@ class ScriptedStore implements DeletionStore {
   }
   async commitUserDeletion(commit: UserDeletionCommit) {
     this.userCommits.push(commit);
+    return this.commitResults.shift() ?? { kind: 'committed' as const };
+  }
+  purgeCommits: CustomerPurgeCommit[] = [];
+  async commitCustomerPurge(commit: CustomerPurgeCommit) {
+    this.purgeCommits.push(commit);
     return this.commitResults.shift() ?? { kind: 'committed' as const };
   }
   async writeAudit(record: AuditRecord) {
@@ -378,5 +385,114 @@ describe('DeletionService dry runs', () => {
     // Act / Assess
     await expect(serviceWith(store).previewUserDeletion('c-1', 'u-1', input)).rejects.toBeInstanceOf(ForbiddenError);
     expect(store.userCommits).toHaveLength(0);
+  });
+});
+
+describe('DeletionService: retention and purge (SPEC "Lifecycle")', () => {
+  const admin = actorFactory({ role: 'ADMIN', accountId: 'platform', scopes: ['customers:delete', 'customers:purge'] });
+  const system = actorFactory({ sub: 'system:retention', role: 'SYSTEM', accountId: 'system', scopes: [] });
+  const deletedCustomer = (overrides: Partial<Customer> = {}): Customer =>
+    activeCustomer({ status: 'DELETED', deleteRequestId: 'soft-request', purgeAfter: '2026-11-01T00:00:00.000Z', ...overrides });
+  const retainedService = (store: ScriptedStore) =>
+    new DeletionService({
+      store,
+      standing: new ScriptedStanding(),
+      clock: { now: () => new Date('2026-11-22T10:00:00.000Z') },
+      ids: { newId: () => '00000000-0000-4000-8000-000000000001' },
+      sleep: async () => undefined,
+      retentionSeconds: 7 * 24 * 3600,
+    });
+
+  it('gives a soft delete a purge date, deletedAt + the retention, in its receipt and commit', async () => {
+    const store = new ScriptedStore();
+    const receipt = await retainedService(store).deleteCustomer('c-1', inputFactory());
+    expect(receipt).toEqual({ requestId: '00000000-0000-4000-8000-000000000001', deletedAt: '2026-11-22T10:00:00.000Z', purgeAfter: '2026-11-29T10:00:00.000Z' });
+    expect(store.customerCommits[0]!.receipt.purgeAfter).toBe('2026-11-29T10:00:00.000Z');
+  });
+
+  it('keeps a soft-deleted customer 30 days by default, and gives a hard delete no purge date', async () => {
+    const store = new ScriptedStore();
+    store.customers.set('c-2', activeCustomer({ id: 'c-2' }));
+    const soft = await serviceWith(store).deleteCustomer('c-1', inputFactory());
+    const hard = await serviceWith(store).deleteCustomer('c-2', inputFactory({ actor: admin, mode: 'hard', reason: 'GDPR' }));
+    expect(soft.purgeAfter).toBe('2026-12-22T10:00:00.000Z');
+    expect(hard).not.toHaveProperty('purgeAfter');
+  });
+
+  it('purges a DELETED customer on an ADMIN mode=hard: a customer.purge request, the users listed, the address it read', async () => {
+    const store = new ScriptedStore();
+    store.customers.set('c-1', deletedCustomer());
+    store.userIds = ['u-1'];
+    const receipt = await serviceWith(store).deleteCustomer('c-1', inputFactory({ actor: admin, mode: 'hard', reason: 'GDPR Art. 17' }));
+    expect(store.customerCommits).toHaveLength(0);
+    expect(store.reads).toEqual(['customer:c-1']);
+    const commit = store.purgeCommits[0]!;
+    expect(commit).toMatchObject({ customerId: 'c-1', deleteRequestId: 'soft-request', eraseUserIds: ['u-1'], accessConstraint: { kind: 'any' } });
+    expect(commit.request).toMatchObject({ requestId: receipt.requestId, type: 'customer.purge', mode: 'hard', reason: 'GDPR Art. 17' });
+    expect(commit.fact).toMatchObject({ eventType: 'customer.purged', mode: 'hard', recipient: { email: 'alice@example.com', name: 'Alice' } });
+    expect(commit.audit).toMatchObject({ action: 'customer.purge', outcome: 'ALLOWED', mode: 'hard' });
+    expect(receipt).not.toHaveProperty('purgeAfter');
+  });
+
+  it('answers 409 DELETION_IN_PROGRESS while the soft delete\'s request runs, and audits it', async () => {
+    const store = new ScriptedStore();
+    store.customers.set('c-1', deletedCustomer());
+    store.commitResults = [{ kind: 'refused', customer: deletedCustomer({ deleteRequestInProgress: true }) }];
+    const error = await serviceWith(store).deleteCustomer('c-1', inputFactory({ actor: admin, mode: 'hard', reason: 'GDPR' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StateConflictError);
+    expect(error).toMatchObject({ kind: 'conflict', code: 'DELETION_IN_PROGRESS' });
+    expect(store.audits).toEqual([expect.objectContaining({ action: 'customer.purge', outcome: 'CONFLICT', detail: 'DELETION_IN_PROGRESS' })]);
+  });
+
+  it('answers 409 with the legalHold blocker for a held customer, purge or hard delete', async () => {
+    const store = new ScriptedStore();
+    store.customers.set('c-1', deletedCustomer({ onLegalHold: true }));
+    store.customers.set('c-2', activeCustomer({ id: 'c-2', onLegalHold: true }));
+    for (const id of ['c-1', 'c-2']) {
+      const error = await serviceWith(store).deleteCustomer(id, inputFactory({ actor: admin, mode: 'hard', reason: 'GDPR' })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConflictError);
+      expect((error as ConflictError).blockers).toEqual([{ type: 'legalHold', detail: expect.any(String) }]);
+    }
+    expect(store.purgeCommits).toHaveLength(0);
+    expect(store.customerCommits).toHaveLength(0);
+  });
+
+  it('still soft-deletes a held customer', async () => {
+    const store = new ScriptedStore();
+    store.customers.set('c-1', activeCustomer({ onLegalHold: true }));
+    await serviceWith(store).deleteCustomer('c-1', inputFactory({ actor: admin }));
+    expect(store.customerCommits).toHaveLength(1);
+  });
+
+  it('answers 404 for a PURGED customer', async () => {
+    const store = new ScriptedStore();
+    store.customers.set('c-1', deletedCustomer({ status: 'PURGED' }));
+    await expect(serviceWith(store).deleteCustomer('c-1', inputFactory({ actor: admin, mode: 'hard', reason: 'GDPR' }))).rejects.toBeInstanceOf(NotFoundError);
+    expect(store.purgeCommits).toHaveLength(0);
+  });
+
+  it('purges a due customer as the retention actor, with the due constraint in the write', async () => {
+    const store = new ScriptedStore();
+    store.customers.set('c-1', deletedCustomer());
+    await serviceWith(store).purgeDueCustomer('c-1', { actor: system, reason: 'retention period ended', ticket: null, correlationId: 'run-1' });
+    expect(store.purgeCommits[0]).toMatchObject({ accessConstraint: { kind: 'purge-due', at: '2026-11-22T10:00:00.000Z' }, request: { type: 'customer.purge', mode: 'hard', actor: { sub: 'system:retention', role: 'SYSTEM', accountId: 'system' } } });
+  });
+
+  it('refuses the schedule a customer not yet due (403 NOT_DUE), and anyone but SYSTEM a due purge', async () => {
+    const store = new ScriptedStore();
+    store.customers.set('c-1', deletedCustomer({ purgeAfter: '2026-12-01T00:00:00.000Z' }));
+    const input = { reason: 'retention period ended', ticket: null, correlationId: 'run-1' };
+    await expect(serviceWith(store).purgeDueCustomer('c-1', { ...input, actor: system })).rejects.toMatchObject({ kind: 'forbidden', code: 'NOT_DUE' });
+    await expect(serviceWith(store).purgeDueCustomer('c-1', { ...input, actor: admin })).rejects.toMatchObject({ kind: 'forbidden', code: 'PURGE_NOT_ALLOWED' });
+    expect(store.purgeCommits).toHaveLength(0);
+  });
+
+  it('prepares again from a fresh read when the purge\'s view was stale (a new soft delete meanwhile)', async () => {
+    const store = new ScriptedStore();
+    store.customers.set('c-1', deletedCustomer({ deleteRequestId: 'second-soft-request' }));
+    store.commitResults = [{ kind: 'refused', customer: deletedCustomer({ deleteRequestId: 'second-soft-request' }) }];
+    await serviceWith(store).purgeDueCustomer('c-1', { actor: system, reason: 'retention period ended', ticket: null, correlationId: 'run-1' });
+    expect(store.purgeCommits.map((c) => c.deleteRequestId)).toEqual(['second-soft-request', 'second-soft-request']);
+    expect(store.reads).toEqual(['customer:c-1', 'customer:c-1']);
   });
 });

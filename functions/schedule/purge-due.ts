@@ -1,0 +1,3 @@
+import { purgeDueFromEnv } from '../../shared/schedule/purge-due';
+
+export const handler = purgeDueFromEnv(process.env);
