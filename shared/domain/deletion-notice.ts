@@ -103,3 +103,35 @@ export function renderRestoreNotice(input: RestoreNoticeInput): DeletionNotice {
   ].join('\n');
   return { subject: 'Your customer account has been restored', text };
 }
+
+export interface PurgeNoticeInput {
+  /** The customer's name (the person addressed), as the purge read it before erasing it. */
+  recipientName: string;
+  customerId: string;
+  /** When the purge was accepted (the event's occurredAt), ISO-8601. */
+  purgedAt: string;
+  requestId: string;
+}
+
+/** The notice of a purge's email step: the personal data that a soft delete kept has now been erased, for good. */
+export function renderPurgeNotice(input: PurgeNoticeInput): DeletionNotice {
+  const when = formatNoticeDate(input.purgedAt);
+  const name = cleanName(input.recipientName);
+  const account = name ? `"${name}" (ID ${input.customerId})` : `ID ${input.customerId}`;
+  const text = [
+    name ? `Hello ${name},` : 'Hello,',
+    '',
+    `The personal data of your deleted customer account ${account} was erased on ${when}.`,
+    '',
+    'What was erased:',
+    '- the name and email address of the customer account',
+    '- the names and email addresses of its logins',
+    '',
+    'The account can no longer be restored. We keep only a record, without personal data, that this deletion took place.',
+    'This is the last message we send to this address.',
+    '',
+    `Deletion reference: ${input.requestId}`,
+    'If you did not expect this, contact support and quote this reference.',
+  ].join('\n');
+  return { subject: 'Your personal data has been erased', text };
+}

@@ -1,5 +1,5 @@
 import { MissingRecipientError } from '../domain/cascade-errors';
-import { renderDeletionNotice, renderRestoreNotice } from '../domain/deletion-notice';
+import { renderDeletionNotice, renderPurgeNotice, renderRestoreNotice } from '../domain/deletion-notice';
 import type { CascadeEvent } from '../events/cascade-event';
 import type { ContactDirectory, MailSender, OutgoingMail } from './ports';
 
@@ -17,7 +17,9 @@ export async function composeDeletionEmail(event: CascadeEvent, contacts: Contac
   const notice =
     event.eventType === 'customer.restored'
       ? renderRestoreNotice({ recipientName: recipient.name, customerId: event.subject.customerId, restoredAt: event.occurredAt, requestId: event.requestId })
-      : renderDeletionNotice({
+      : event.eventType === 'customer.purged'
+        ? renderPurgeNotice({ recipientName: recipient.name, customerId: event.subject.customerId, purgedAt: event.occurredAt, requestId: event.requestId })
+        : renderDeletionNotice({
           recipientName: recipient.name,
           customerName,
           subject: event.subject,

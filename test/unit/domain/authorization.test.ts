@@ -5,6 +5,8 @@ import {
   decideCustomerRestore,
   decideCustomerRestoreByClaims,
   decideLegalHold,
+  decidePurge,
+  decidePurgeByClaims,
   decideUserDeletion,
   decideUserDeletionByClaims,
   satisfies,
@@ -13,6 +15,7 @@ import {
 import { actorFactory } from '../../fixtures/actors';
 import {
   HOLD_DECISIONS,
+  PURGE_DECISIONS,
   RESTORE_DECISIONS,
   scopeList,
   V1_ACTOR_ACCOUNT,
@@ -114,5 +117,27 @@ describe('decideLegalHold (the legal hold table)', () => {
   it.each(HOLD_DECISIONS)('%s [%s] placing or releasing a hold → %s', (role, scopes, expected) => {
     const decision = decideLegalHold(actorFactory({ role, scopes: scopeList(scopes) }));
     expect(decision.allowed ? 'ALLOW' : decision.code).toBe(expected);
+  });
+});
+
+describe('decidePurge (the purge table)', () => {
+  const at = '2026-12-22T10:00:00.000Z';
+  const purgeAfter = { past: '2026-12-01T00:00:00.000Z', future: '2027-01-01T00:00:00.000Z' } as const;
+
+  it.each(PURGE_DECISIONS)('%s [%s] purge %s of a customer due in the %s → %s', (role, scopes, trigger, purgeDate, expected) => {
+    const actor = actorFactory({ role, scopes: scopeList(scopes), accountId: role === 'SYSTEM' ? 'system' : 'platform' });
+    const decision = decidePurge(actor, trigger, { id: 'target', parentId: 'reseller-1', purgeAfter: purgeAfter[purgeDate] }, at);
+    expect(decision.allowed ? 'ALLOW' : decision.code).toBe(expected);
+  });
+
+  it('gives the schedule a constraint the write checks: the purge date at or before the run', () => {
+    const system = actorFactory({ sub: 'system:retention', role: 'SYSTEM', accountId: 'system', scopes: [] });
+    expect(decidePurgeByClaims(system, 'due', at)).toEqual({ allowed: true, constraint: { kind: 'purge-due', at } });
+    expect(decidePurgeByClaims(actorFactory({ role: 'ADMIN', scopes: ['customers:delete', 'customers:purge'] }), 'now', at)).toEqual({ allowed: true, constraint: { kind: 'any' } });
+  });
+
+  it('treats a customer without a purge date as not due', () => {
+    const system = actorFactory({ sub: 'system:retention', role: 'SYSTEM', accountId: 'system', scopes: [] });
+    expect(decidePurge(system, 'due', { id: 'target', parentId: null }, at)).toMatchObject({ allowed: false, code: 'NOT_DUE' });
   });
 });

@@ -49,6 +49,7 @@ describe('cascadeWriteFor', () => {
     ],
     ['user.delete', 'hard', ['identity', 'devices', 'sessions', 'email'], ['disable-logins', 'revoke-devices', 'end-sessions', 'send-email']],
     ['customer.restore', 'soft', ['identity', 'email'], ['disable-logins', 'send-email']],
+    ['customer.purge', 'hard', ['email', 'erasure'], ['send-email', 'erase-logins']],
   ] as const)('%s (%s) runs steps %j, one event on each of %j', (type, mode, steps, queues) => {
     // Act
     const write = cascadeWriteFor(requestFactory({ type, mode }), factFactory({ mode }), sequentialIds());

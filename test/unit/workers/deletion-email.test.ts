@@ -21,6 +21,20 @@ function directory(contact?: Contact, customerName?: string) {
 }
 
 describe('composeDeletionEmail', () => {
+  it('sends the purge notice for customer.purged, to the address the purge read (the event carries it)', async () => {
+    // Prepare
+    const event = emailEventFactory({ eventType: 'customer.purged', mode: 'hard' });
+    const { contacts, calls } = directory();
+
+    // Act
+    const mail = await composeDeletionEmail(event, contacts, FROM);
+
+    // Assess
+    expect(mail).toMatchObject({ from: FROM, to: FAKE_RECIPIENT.email, subject: 'Your personal data has been erased', dedupeId: event.eventId });
+    expect(mail.text).toContain('can no longer be restored');
+    expect(calls).toEqual([]);
+  });
+
   it('sends the "restored" notice for customer.restored, to the address the event carries', async () => {
     // Prepare
     const event = emailEventFactory({ eventType: 'customer.restored' });

@@ -1,4 +1,4 @@
-import { formatNoticeDate, renderDeletionNotice, renderRestoreNotice, type DeletionNoticeInput } from '../../../shared/domain/deletion-notice';
+import { formatNoticeDate, renderDeletionNotice, renderPurgeNotice, renderRestoreNotice, type DeletionNoticeInput } from '../../../shared/domain/deletion-notice';
 
 const base: DeletionNoticeInput = {
   recipientName: 'Alice Martin',
@@ -124,5 +124,37 @@ describe('renderRestoreNotice', () => {
   it('keeps a hostile name to one clean line, and greets without a name when there is none', () => {
     expect(renderRestoreNotice({ recipientName: 'Eve\r\nBcc: x@evil.example', customerId: 'c-1', restoredAt: '2026-11-23T09:05:00.000Z', requestId: 'r' }).text).not.toMatch(/\r|\nBcc/);
     expect(renderRestoreNotice({ recipientName: '', customerId: 'c-1', restoredAt: '2026-11-23T09:05:00.000Z', requestId: 'r' }).text).toMatch(/^Hello,\n\nYour customer account ID c-1 was restored/);
+  });
+});
+
+describe('renderPurgeNotice', () => {
+  it('says the personal data is now erased, for good, with when and the reference', () => {
+    // Act
+    const notice = renderPurgeNotice({ recipientName: 'Alice Martin', customerId: 'cust-1001', purgedAt: '2026-12-22T07:30:00.000Z', requestId: '6f1c1f8e-6d3a-4d55-9b3e-0f6d8f2b7a10' });
+
+    // Assess
+    expect(notice.subject).toBe('Your personal data has been erased');
+    expect(notice.text).toBe(
+      [
+        'Hello Alice Martin,',
+        '',
+        'The personal data of your deleted customer account "Alice Martin" (ID cust-1001) was erased on 22 December 2026 at 07:30 UTC.',
+        '',
+        'What was erased:',
+        '- the name and email address of the customer account',
+        '- the names and email addresses of its logins',
+        '',
+        'The account can no longer be restored. We keep only a record, without personal data, that this deletion took place.',
+        'This is the last message we send to this address.',
+        '',
+        'Deletion reference: 6f1c1f8e-6d3a-4d55-9b3e-0f6d8f2b7a10',
+        'If you did not expect this, contact support and quote this reference.',
+      ].join('\n'),
+    );
+  });
+
+  it('greets without a name it does not have, and keeps a name on one line', () => {
+    expect(renderPurgeNotice({ recipientName: ' ', customerId: 'c-1', purgedAt: '2026-12-22T07:30:00.000Z', requestId: 'r' }).text).toMatch(/^Hello,\n\nThe personal data of your deleted customer account ID c-1 was erased/);
+    expect(renderPurgeNotice({ recipientName: 'A\r\nBcc: x', customerId: 'c-1', purgedAt: '2026-12-22T07:30:00.000Z', requestId: 'r' }).text.split('\n')[0]).toBe('Hello A Bcc: x,');
   });
 });
