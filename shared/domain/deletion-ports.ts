@@ -133,6 +133,8 @@ export interface DeletionStore {
   getCustomer(customerId: string): Promise<(CustomerState & { name?: string; email?: string }) | undefined>;
   getUser(customerId: string, userId: string): Promise<(UserState & { name?: string; email?: string }) | undefined>;
   listUserIds(customerId: string): Promise<string[]>;
+  /** Whether a request is still IN_PROGRESS (a purge waits for the soft delete's own request). */
+  isRequestInProgress(requestId: string): Promise<boolean>;
   /** Counts what deleting the subject would change: ACTIVE logins, ACTIVE devices, ACTIVE sessions (one paged query of its partition). */
   deletionImpact(subject: Subject): Promise<DeletionImpact>;
   /** At most `limit` live sub-customers (a deleted customer leaves the children index, so one bounded query is exact). */

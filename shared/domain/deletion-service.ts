@@ -90,6 +90,8 @@ interface AttemptPlan {
 export interface DeletionPreview {
   dryRun: true;
   impact: DeletionImpact;
+  /** A soft delete's: when the customer would be purged. */
+  purgeAfter?: string;
 }
 
 export class DeletionService {
@@ -235,7 +237,16 @@ export class DeletionService {
     const { actor, mode } = input;
     const context = this.context({ ...input, idempotencyKey: null }, { type: 'customer', customerId }, 'customer.delete', 'customer.deleted', {});
     await this.customerDeletionClaims(context);
-    return this.preview(context, async () => customerDeletionRefusal(actor, await this.deps.store.getCustomer(customerId), mode));
+    return this.preview(context, async () => {
+      const customer = await this.deps.store.getCustomer(customerId);
+      // As the real call: a hard delete of a DELETED customer is a purge now, with its own rules
+      // (which the purge's transaction checks by condition, this reads: the soft delete's request).
+      if (mode === 'hard' && customer?.status === 'DELETED') {
+        const inProgress = customer.deleteRequestId ? await this.deps.store.isRequestInProgress(customer.deleteRequestId) : false;
+        return purgeRefusal(actor, 'now', { ...customer, deleteRequestInProgress: inProgress }, this.deps.clock.now().toISOString());
+      }
+      return customerDeletionRefusal(actor, customer, mode);
+    });
   }
 
   /** v2 dry run: as `deleteUser` would decide, and what it would change. */
@@ -269,7 +280,9 @@ export class DeletionService {
     if (refusal) return this.explain(context, refusal);
     const impact = await this.deps.store.deletionImpact(context.subject);
     await this.deps.store.writeAudit(this.auditRecord(context, 'DRY_RUN'));
-    return { dryRun: true, impact };
+    // A soft delete would be kept until then: the date the real call would answer.
+    const { purgeAfter } = this.newReceipt(context);
+    return { dryRun: true, impact, ...(purgeAfter ? { purgeAfter } : {}) };
   }
 
   /**

@@ -91,6 +91,21 @@ export class DynamoDeletionStore implements DeletionStore {
     return toCustomerState(result.Item);
   }
 
+  async isRequestInProgress(requestId: string): Promise<boolean> {
+    const result = await callDynamo(() =>
+      this.doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: keys.request(requestId),
+          ConsistentRead: true,
+          ProjectionExpression: '#status',
+          ExpressionAttributeNames: { '#status': 'status' },
+        }),
+      ),
+    );
+    return result.Item?.status === 'IN_PROGRESS';
+  }
+
   async getUser(customerId: string, userId: string) {
     const result = await callDynamo(() => this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.user(customerId, userId), ConsistentRead: true })));
     return toUserState(result.Item);

@@ -20,8 +20,8 @@ export function createDeleteCustomerHandler(deps: { verifier: TokenVerifier; sta
     }));
     const input = { actor, mode, reason, ticket, idempotencyKey: key, correlationId: event.requestContext.requestId };
     if (dryRun) {
-      const { impact } = await deps.service.previewCustomerDeletion(customerId, input);
-      return jsonResponse(200, { success: true, dryRun: true, message: 'Customer can be deleted', impact });
+      const { impact, purgeAfter } = await deps.service.previewCustomerDeletion(customerId, input);
+      return jsonResponse(200, { success: true, dryRun: true, message: 'Customer can be deleted', impact, ...(purgeAfter ? { purgeAfter } : {}) });
     }
     const receipt = await deps.service.deleteCustomer(customerId, input);
     // A soft delete says when the scheduled purge may erase the customer (SPEC "Lifecycle").

@@ -24,7 +24,8 @@ beforeAll(async () => {
     .device('t-d3', 'target', 't-bob')
     .session('t-s1', 'target', 't-alice')
     .customer('blocked', 'reseller-1', { activeSubscriptions: 1 })
-    .customer('elsewhere', 'reseller-2');
+    .customer('elsewhere', 'reseller-2')
+    .customer('soft-gone', 'reseller-1');
   stack = await startTestStack(seed.build());
   table = tableReader(stack);
 }, 60000);
@@ -46,7 +47,17 @@ describe('v1 DELETE /customer/{id}?dryRun=true', () => {
     const response = await call(stack, 'DELETE', '/customer/target?dryRun=true', { token: await reseller() });
 
     expect(response.status).toBe(200);
-    expect(response.json).toEqual({ success: true, dryRun: true, message: 'Customer can be deleted', impact: { users: 2, devices: 3, activeSessions: 1 } });
+    expect(response.json).toEqual({
+      success: true,
+      dryRun: true,
+      message: 'Customer can be deleted',
+      impact: { users: 2, devices: 3, activeSessions: 1 },
+      purgeAfter: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+    });
+    // The date the real soft delete would answer: the stage's retention from now (the local stack's default, 30 days).
+    const days = (Date.parse(String(response.json.purgeAfter)) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThan(30.1);
     await expectUntouched('target');
     expect((await table.all('outbox')).filter((o) => String(o.body).includes('"target"'))).toEqual([]);
     expect(await table.audits('target')).toEqual([expect.objectContaining({ action: 'customer.delete', outcome: 'DRY_RUN', actor: { sub: 'op-1', role: 'RESALE', accountId: 'reseller-1' } })]);
@@ -75,6 +86,22 @@ describe('v1 DELETE /customer/{id}?dryRun=true', () => {
     const probe = await call(stack, 'DELETE', '/customer/nobody?dryRun=false', { token: await reseller() });
 
     expect(probe.status).toBe(404);
+  });
+});
+
+describe('dry run of a purge now (ADMIN mode=hard on a DELETED customer)', () => {
+  it('answers as the purge would: 409 DELETION_IN_PROGRESS while the soft delete’s own request runs, nothing purged', async () => {
+    // Prepare: soft-deleted, its cascade not run (this stack's pollers are off), so its request is IN_PROGRESS.
+    expect((await call(stack, 'DELETE', '/customer/soft-gone', { token: await reseller() })).status).toBe(200);
+    const admin = await tokenFor({ accountId: 'platform', role: 'ADMIN', scope: 'customers:delete customers:purge' });
+
+    // Act
+    const response = await call(stack, 'DELETE', '/customer/soft-gone?mode=hard&dryRun=true', { token: admin, body: JSON.stringify({ reason: 'GDPR' }) });
+
+    // Assess
+    expect(response.status).toBe(409);
+    expect(response.json).toMatchObject({ code: 'DELETION_IN_PROGRESS' });
+    expect(await table.customer('soft-gone')).toMatchObject({ status: 'DELETED' });
   });
 });
 

@@ -50,6 +50,10 @@ class ScriptedStore implements DeletionStore {
     return this.userIds;
   }
   impact = { users: 2, devices: 3, activeSessions: 1 };
+  requestsInProgress = new Set<string>();
+  async isRequestInProgress(requestId: string) {
+    return this.requestsInProgress.has(requestId);
+  }
   async deletionImpact() {
     return this.impact;
   }
@@ -350,7 +354,8 @@ describe('DeletionService dry runs', () => {
     const preview = await serviceWith(store).previewCustomerDeletion('c-1', inputFactory({ idempotencyKey: 'k-1' }));
 
     // Assess
-    expect(preview).toEqual({ dryRun: true, impact: { users: 2, devices: 3, activeSessions: 1 } });
+    // A soft delete would be kept for the default 30 days from the clock's now (2026-11-22T10:00Z).
+    expect(preview).toEqual({ dryRun: true, impact: { users: 2, devices: 3, activeSessions: 1 }, purgeAfter: '2026-12-22T10:00:00.000Z' });
     expect(store.customerCommits).toHaveLength(0);
     expect(store.audits).toEqual([expect.objectContaining({ action: 'customer.delete', outcome: 'DRY_RUN', target: { type: 'customer', customerId: 'c-1' } })]);
   });
@@ -494,5 +499,32 @@ describe('DeletionService: retention and purge (SPEC "Lifecycle")', () => {
     await serviceWith(store).purgeDueCustomer('c-1', { actor: system, reason: 'retention period ended', ticket: null, correlationId: 'run-1' });
     expect(store.purgeCommits.map((c) => c.deleteRequestId)).toEqual(['second-soft-request', 'second-soft-request']);
     expect(store.reads).toEqual(['customer:c-1', 'customer:c-1']);
+  });
+});
+
+describe('DeletionService dry run of a purge now', () => {
+  const admin = () => inputFactory({ actor: actorFactory({ role: 'ADMIN', accountId: 'platform', scopes: ['customers:delete', 'customers:purge'] }), mode: 'hard', reason: 'GDPR' });
+
+  it('refuses while the soft delete’s own request is IN_PROGRESS, as the purge’s condition would', async () => {
+    // Prepare
+    const store = new ScriptedStore();
+    store.customers.set('c-1', activeCustomer({ status: 'DELETED', deleteRequestId: 'req-soft' }));
+    store.requestsInProgress.add('req-soft');
+
+    // Act / Assess
+    await expect(serviceWith(store).previewCustomerDeletion('c-1', admin())).rejects.toMatchObject({ code: 'DELETION_IN_PROGRESS' });
+  });
+
+  it('previews it once that request is done, with no purgeAfter (a purge is final)', async () => {
+    // Prepare
+    const store = new ScriptedStore();
+    store.customers.set('c-1', activeCustomer({ status: 'DELETED', deleteRequestId: 'req-soft' }));
+
+    // Act
+    const preview = await serviceWith(store).previewCustomerDeletion('c-1', admin());
+
+    // Assess
+    expect(preview).toEqual({ dryRun: true, impact: { users: 2, devices: 3, activeSessions: 1 } });
+    expect(store.customerCommits).toHaveLength(0);
   });
 });
