@@ -51,7 +51,11 @@ export type Link =
    * `AdminDisableUser` and `AdminEnableUser` on the stage's user pool. */
   | { to: 'identity-provider' }
   /** The deletion lifecycle's settings: RETENTION_SECONDS (how long a soft-deleted customer waits for its purge). No AWS permission. */
-  | { to: 'lifecycle' };
+  | { to: 'lifecycle' }
+  /** The deletion-receipt key (SPEC "Signed deletion receipt"): RECEIPT_KEY (`kms:<key ARN>` in AWS, `file:<path>`
+   * locally) and, in AWS, exactly one action on that key: `sign` → RECEIPT_ISSUER and `kms:Sign`; `publish` →
+   * RECEIPT_RETIRED_KEYS (the stage's retired public keys) and `kms:GetPublicKey`. */
+  | { to: 'receipt-key'; use: 'sign' | 'publish' };
 
 /** Which requests a step joins: a request type, optionally only in some modes. */
 export interface StepMembership {
@@ -243,7 +247,12 @@ export interface StreamConsumerSpec extends FunctionBase {
   kind: 'stream-consumer';
   batchSize: number;
   /** Lambda event filter: only these stream records reach the function (CDK and the local poller both apply it). */
-  filter: { eventNames: readonly ('INSERT' | 'MODIFY' | 'REMOVE')[]; partitionKeyPrefix: KeyPrefix };
+  filter: {
+    eventNames: readonly ('INSERT' | 'MODIFY' | 'REMOVE')[];
+    partitionKeyPrefix: KeyPrefix;
+    /** Only records whose new image has this attribute set to boolean true. */
+    newImageFlag?: string;
+  };
 }
 
 /** A function Amazon Cognito invokes, not this service: deployed only for a stage whose issuer is a
@@ -332,6 +341,26 @@ export const apiFunctions: readonly ApiFunctionSpec[] = [
   },
   {
     kind: 'api',
+    name: 'get-request-receipt',
+    entry: 'functions/api/get-request-receipt.ts',
+    routes: [{ method: 'GET', path: '/api/v2/requests/{requestId}/receipt' }],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    // The stored receipt is on the request item: the same one BatchGetItem as the status read.
+    links: [{ to: 'token-verifier' }, { to: 'table', actions: ['BatchGetItem'], keyPrefixes: ['REQUEST#', 'CUSTOMER#'] }],
+  },
+  {
+    kind: 'api',
+    name: 'receipt-keys',
+    entry: 'functions/api/receipt-keys.ts',
+    // No authentication: anyone holding a receipt may verify it.
+    routes: [{ method: 'GET', path: '/.well-known/deletion-receipt-keys.json' }],
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    links: [{ to: 'receipt-key', use: 'publish' }],
+  },
+  {
+    kind: 'api',
     name: 'restore-customer',
     entry: 'functions/api/restore-customer.ts',
     routes: [{ method: 'POST', path: '/customer/{customerId}/restore' }],
@@ -375,7 +404,34 @@ export const outboxRelay: StreamConsumerSpec = {
 export const queueConsumers: readonly QueueConsumerSpec[] = steps.map(
   (step): QueueConsumerSpec => ({ kind: 'queue-consumer', ...step.consumer, queue: step.consumer.name, step: step.name }),
 );
-export const streamConsumers: readonly StreamConsumerSpec[] = [outboxRelay];
+/**
+ * Signs a request's deletion receipt once it is SUCCESS (SPEC "Signed deletion receipt"). Why a
+ * stream consumer and not the step worker that completes the last step: the worker's write is a
+ * DynamoDB transaction with its idempotency marker, and a KMS call does not belong inside it (nor
+ * can it be rolled back); signing after the write would lose the receipt if the worker died in
+ * between, since the marker already says the event was handled. So the progress store sets
+ * `receiptPending` in the very write that makes the request SUCCESS, and this consumer, fed by the
+ * table stream filtered on that flag, signs and stores the receipt with `attribute_not_exists(receipt)`
+ * (REMOVE receiptPending): a retried or duplicate record never stores a second receipt, and a failed
+ * one is retried by the stream, then lands on the relay-failures queue while the flag stays on the item.
+ * GetItem on CUSTOMER#: a soft delete's receipt names the customer's purge date.
+ */
+export const receiptSigner: StreamConsumerSpec = {
+  kind: 'stream-consumer',
+  name: 'receipt-signer',
+  entry: 'functions/workers/receipt-signer.ts',
+  batchSize: 10,
+  filter: { eventNames: ['MODIFY'], partitionKeyPrefix: 'REQUEST#', newImageFlag: 'receiptPending' },
+  timeoutSeconds: 30,
+  memoryMb: 512,
+  links: [
+    { to: 'table', actions: ['GetItem', 'UpdateItem'], keyPrefixes: ['REQUEST#'] },
+    { to: 'table', actions: ['GetItem'], keyPrefixes: ['CUSTOMER#'] },
+    { to: 'receipt-key', use: 'sign' },
+  ],
+};
+
+export const streamConsumers: readonly StreamConsumerSpec[] = [outboxRelay, receiptSigner];
 
 /**
  * The scheduled purge (SPEC "Lifecycle"): finds the DELETED customers whose `purgeAfter` has passed
@@ -402,7 +458,7 @@ export const purgeDue: ScheduleSpec = {
   ],
 };
 export const schedules: readonly ScheduleSpec[] = [purgeDue];
-export const functions: readonly FunctionSpec[] = [...apiFunctions, outboxRelay, ...queueConsumers, ...schedules];
+export const functions: readonly FunctionSpec[] = [...apiFunctions, ...streamConsumers, ...queueConsumers, ...schedules];
 
 /** Adds `role` and `accountId` to a Cognito user pool's access tokens (SPEC "Cognito as the issuer"). No link: it reads only its event. */
 export const preTokenGenerationTrigger: CognitoTriggerSpec = {
@@ -447,6 +503,9 @@ export const MAIL_VARIABLES = ['MAIL_SENDER', 'MAIL_TRANSPORT'] as const;
 export const IDENTITY_PROVIDER_VARIABLES = ['IDENTITY_PROVIDER'] as const;
 /** Seconds a soft-deleted customer is kept before its purge: the stage's `lifecycle.retentionDays` in AWS, `--retention-seconds` locally. */
 export const LIFECYCLE_VARIABLES = ['RETENTION_SECONDS'] as const;
+/** The receipt key's source (`kms:<key ARN>` or `file:<path>`), the receipts' `iss`, and the retired public keys (a JSON array of JWKs) the keys route still lists. */
+export const RECEIPT_SIGN_VARIABLES = ['RECEIPT_KEY', 'RECEIPT_ISSUER'] as const;
+export const RECEIPT_PUBLISH_VARIABLES = ['RECEIPT_KEY', 'RECEIPT_RETIRED_KEYS'] as const;
 
 export type EnvName =
   | (typeof COMMON_VARIABLES)[number]
@@ -455,6 +514,8 @@ export type EnvName =
   | (typeof MAIL_VARIABLES)[number]
   | (typeof IDENTITY_PROVIDER_VARIABLES)[number]
   | (typeof LIFECYCLE_VARIABLES)[number]
+  | (typeof RECEIPT_SIGN_VARIABLES)[number]
+  | (typeof RECEIPT_PUBLISH_VARIABLES)[number]
   | `${string}_QUEUE_URL`;
 
 /** The variables one link gives a function. */
@@ -472,6 +533,8 @@ export function linkVariables(link: Link): EnvName[] {
       return [...IDENTITY_PROVIDER_VARIABLES];
     case 'lifecycle':
       return [...LIFECYCLE_VARIABLES];
+    case 'receipt-key':
+      return link.use === 'sign' ? [...RECEIPT_SIGN_VARIABLES] : [...RECEIPT_PUBLISH_VARIABLES];
   }
 }
 

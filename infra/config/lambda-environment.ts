@@ -15,6 +15,9 @@ export interface EnvironmentValues {
   mail: { sender: string; transport: string };
   /** IDENTITY_PROVIDER: `cognito:<userPoolId>` in AWS, `local:<file>` in the local stack. */
   identity: { provider: string };
+  /** The deletion-receipt key (RECEIPT_KEY: `kms:<key ARN>` in AWS, `file:<path>` locally), the receipts' issuer,
+   * and the retired public keys the keys route still lists (RECEIPT_RETIRED_KEYS, a JSON array of JWKs). */
+  receipts: { key: string; issuer: string; retiredKeys: string };
   /** RETENTION_SECONDS: how long a soft-deleted customer is kept before the scheduled purge. */
   lifecycle: { retentionSeconds: number };
   logLevel: string;
@@ -28,6 +31,9 @@ export function variableValues(values: EnvironmentValues): Record<EnvName, strin
     MAIL_SENDER: values.mail.sender,
     MAIL_TRANSPORT: values.mail.transport,
     IDENTITY_PROVIDER: values.identity.provider,
+    RECEIPT_KEY: values.receipts.key,
+    RECEIPT_ISSUER: values.receipts.issuer,
+    RECEIPT_RETIRED_KEYS: values.receipts.retiredKeys,
     RETENTION_SECONDS: String(values.lifecycle.retentionSeconds),
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     POWERTOOLS_LOG_LEVEL: values.logLevel,

@@ -96,7 +96,12 @@ export interface LinkResources {
   sesIdentityArn: string;
   /** The stage's Cognito user pool, whose logins the identity step disables. */
   userPoolArn: string;
+  /** The deletion-receipt KMS key (ECC_NIST_P256, SIGN_VERIFY); required by any function with a `receipt-key` link. */
+  receiptKeyArn?: string;
 }
+
+/** What each use of the receipt key may do with it: nothing else, ever (no Decrypt, no key management). */
+export const RECEIPT_KEY_ACTIONS = { sign: 'kms:Sign', publish: 'kms:GetPublicKey' } as const;
 
 /** What the identity step does at the provider: end a login's sessions, disable it, and (for a restore) enable it again. */
 export const IDENTITY_PROVIDER_ACTIONS = ['cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser'] as const;
@@ -105,8 +110,8 @@ export const IDENTITY_PROVIDER_ACTIONS = ['cognito-idp:AdminUserGlobalSignOut', 
  * The IAM statements a function's declaration gives it, one per link: a table link's exact
  * actions on items whose partition key starts with its prefixes (`dynamodb:LeadingKeys`), plus
  * Query on the indexes it names; a queue link's SendMessage; the mail link's SendEmail as the
- * stage's identity; the identity-provider link's three admin actions on the stage's user pool.
- * Nothing else: no wildcard action or resource.
+ * stage's identity; the identity-provider link's three admin actions on the stage's user pool; the
+ * receipt-key link's one action (Sign or GetPublicKey) on the receipt key. Nothing else: no wildcard action or resource.
  */
 export function linkStatements(spec: Pick<FunctionSpec, 'links'>, resources: LinkResources): PolicyStatement[] {
   const statements: PolicyStatement[] = [];
@@ -128,6 +133,10 @@ export function linkStatements(spec: Pick<FunctionSpec, 'links'>, resources: Lin
     if (link.to === 'queue') statements.push(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [resources.queue(link.queue).queueArn] }));
     if (link.to === 'mail') statements.push(new PolicyStatement({ actions: ['ses:SendEmail'], resources: [resources.sesIdentityArn] }));
     if (link.to === 'identity-provider') statements.push(new PolicyStatement({ actions: [...IDENTITY_PROVIDER_ACTIONS], resources: [resources.userPoolArn] }));
+    if (link.to === 'receipt-key') {
+      if (resources.receiptKeyArn === undefined) throw new Error('a receipt-key link needs the receipt key (LinkResources.receiptKeyArn)');
+      statements.push(new PolicyStatement({ actions: [RECEIPT_KEY_ACTIONS[link.use]], resources: [resources.receiptKeyArn] }));
+    }
   }
   return statements;
 }

@@ -23,6 +23,7 @@ import { ScheduleRunner } from './schedule-runner';
 import { SqsEventSourcePoller, type SqsHandler } from './sqs-poller';
 import { DynamoDbStreamPoller, type StreamHandler } from './stream-poller';
 import { jwksFor, loadOrCreateSigningKey } from './token-issuer';
+import { LOCAL_RECEIPT_ISSUER, receiptKeyFile } from './receipt-keys';
 
 /** The local stack keeps a soft-deleted customer as long as a stage does by default: 30 days. */
 export const DEFAULT_LOCAL_RETENTION_SECONDS = 30 * 24 * 3600;
@@ -52,6 +53,8 @@ export interface LocalStackOptions {
   loginRecordFile?: string;
   /** How long a soft-deleted customer is kept before the scheduled purge (`--retention-seconds`; default 30 days). */
   retentionSeconds?: number;
+  /** The deletion-receipt key file (RECEIPT_KEY=file:<path>; default .local/keys/receipt-key.json), created on first use. */
+  receiptKeyFile?: string;
   /** Start the SQS and stream pollers (tests may drive them by hand instead). */
   pollers?: boolean;
   /** Run the catalog's schedules (the scheduled purge) on their local timers; default: as `pollers`. */
@@ -71,7 +74,10 @@ export interface LocalStack {
   /** The record of logins the identity step disabled, which the local token issuer refuses. */
   loginRecordFile: string;
   sqsPollers: Map<string, SqsEventSourcePoller>;
+  /** The outbox relay's stream poller. */
   streamPoller: DynamoDbStreamPoller | undefined;
+  /** Every stream consumer's poller, by function name (the outbox relay's and the receipt signer's). */
+  streamPollers: Map<string, DynamoDbStreamPoller>;
   /** The catalog's schedules by function name (`purge-due`): on their timers, or run by hand with `runOnce()`. */
   schedules: Map<string, ScheduleRunner>;
   stop(): Promise<void>;
@@ -148,6 +154,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       auth: { kind: 'oidc', jwksUrl: `${url}/.well-known/jwks.json`, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, maxTokenAgeSeconds: LOCAL_MAX_TOKEN_AGE_SECONDS },
       mail: { sender: 'Customer Deletion <no-reply@customer-deletion.local>', transport: `sink:${mailDir}` },
       identity: { provider: `local:${loginRecord}` },
+      receipts: { key: `file:${options.receiptKeyFile ?? receiptKeyFile}`, issuer: LOCAL_RECEIPT_ISSUER, retiredKeys: '[]' },
       lifecycle: { retentionSeconds: options.retentionSeconds ?? DEFAULT_LOCAL_RETENTION_SECONDS },
       logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
     };
@@ -175,17 +182,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }),
       );
     }
-    let streamPoller: DynamoDbStreamPoller | undefined;
+    const streamPollers = new Map<string, DynamoDbStreamPoller>();
     for (const fn of streamConsumers) {
-      streamPoller = new DynamoDbStreamPoller({ client: streamsClient, streamArn, fn, handler: (await load(fn)) as StreamHandler, log });
+      streamPollers.set(fn.name, new DynamoDbStreamPoller({ client: streamsClient, streamArn, fn, handler: (await load(fn)) as StreamHandler, log }));
     }
+    const streamPoller = streamPollers.get('outbox-relay');
     if (options.pollers !== false) {
       for (const poller of sqsPollers.values()) poller.start();
-      streamPoller?.start();
+      for (const poller of streamPollers.values()) poller.start();
     }
     // Pollers stop before the emulators they read from.
     cleanups.push(async () => {
-      await Promise.all([...[...sqsPollers.values()].map((p) => p.stop()), streamPoller?.stop()]);
+      await Promise.all([...[...sqsPollers.values()].map((p) => p.stop()), ...[...streamPollers.values()].map((p) => p.stop())]);
     });
     // The scheduled purge: every `localIntervalMs` (2 s), as EventBridge Scheduler runs it in AWS.
     const scheduleRunners = new Map<string, ScheduleRunner>();
@@ -197,7 +205,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
 
     log.info('local stack ready', { url, functions: functions.length, table: tableName });
-    return { url, port, tableName, queues, env: variableValues(values), mailDir, loginRecordFile: loginRecord, sqsPollers, streamPoller, schedules: scheduleRunners, stop };
+    return { url, port, tableName, queues, env: variableValues(values), mailDir, loginRecordFile: loginRecord, sqsPollers, streamPoller, streamPollers, schedules: scheduleRunners, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -23,7 +23,8 @@ export interface StreamPollerOptions {
 /** Lambda's event filter, as the catalog declares it for CDK. */
 export function passesFilter(record: StreamRecordSdk, filter: StreamConsumerSpec['filter']): boolean {
   const pk = record.dynamodb?.Keys?.pk?.S ?? '';
-  return filter.eventNames.includes(record.eventName as 'INSERT') && pk.startsWith(filter.partitionKeyPrefix);
+  const flagged = filter.newImageFlag === undefined || record.dynamodb?.NewImage?.[filter.newImageFlag]?.BOOL === true;
+  return filter.eventNames.includes(record.eventName as 'INSERT') && pk.startsWith(filter.partitionKeyPrefix) && flagged;
 }
 
 function toLambdaRecord(record: StreamRecordSdk, streamArn: string): DynamoDBRecord {

@@ -10,6 +10,8 @@ import { DataStack } from './data-stack';
 import { MessagingStack } from './messaging-stack';
 import { MonitoringStack } from './monitoring-stack';
 import { WorkersStack } from './workers-stack';
+import { KeysStack } from './keys-stack';
+import { receiptSettingsOf } from '../config/stages';
 
 export interface ServiceStacks {
   data: DataStack;
@@ -17,6 +19,7 @@ export interface ServiceStacks {
   api: ApiStack;
   workers: WorkersStack;
   monitoring: MonitoringStack;
+  keys: KeysStack;
 }
 
 /**
@@ -35,6 +38,7 @@ export function createServiceStacks(scope: Construct, config: StageConfig, env?:
 
   const data = new DataStack(scope, `${prefix}-data`, { ...common, ...name('data'), config });
   const messaging = new MessagingStack(scope, `${prefix}-messaging`, { ...common, ...name('messaging') });
+  const keys = new KeysStack(scope, `${prefix}-keys`, { ...common, ...name('keys'), config });
 
   // Each function takes from these exactly the variables and grants its declaration's links name.
   const environment: EnvironmentValues = {
@@ -43,12 +47,14 @@ export function createServiceStacks(scope: Construct, config: StageConfig, env?:
     auth: config.auth,
     mail: { sender: config.mail.sender, transport: 'ses' },
     identity: { provider: `cognito:${config.identity.userPoolId}` },
+    receipts: { key: `kms:${keys.receiptKey.keyArn}`, ...receiptSettingsOf(config) },
     lifecycle: { retentionSeconds: retentionSecondsOf(config) },
     logLevel: config.logs.level,
   };
   const resources: LinkResources = {
     table: data.table,
     queue: (id) => messaging.queues[id].queue,
+    receiptKeyArn: keys.receiptKey.keyArn,
     sesIdentityArn: Stack.of(data).formatArn({ service: 'ses', resource: 'identity', resourceName: config.mail.sesIdentity, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
     // The pool's region is the prefix of its id: it may differ from the stage's.
     userPoolArn: Stack.of(data).formatArn({
@@ -86,5 +92,5 @@ export function createServiceStacks(scope: Construct, config: StageConfig, env?:
     Tags.of(stack).add('service', SERVICE_NAME);
     Tags.of(stack).add('stage', config.stage);
   }
-  return { data, messaging, api, workers, monitoring };
+  return { data, messaging, api, workers, monitoring, keys };
 }

@@ -29,11 +29,14 @@ export const RELAY_RETRY_ATTEMPTS = 10;
 /** Stream records older than this are not retried any more (the stream keeps them 24 h). */
 export const RELAY_MAX_RECORD_AGE = Duration.hours(6);
 
-/** The DynamoDB-JSON filter pattern for a catalog stream filter: event names and a key prefix. */
+/** The DynamoDB-JSON filter pattern for a catalog stream filter: event names, a key prefix and, if named, a flag of the new image. */
 export function streamFilterPattern(filter: StreamConsumerSpec['filter']): Record<string, unknown> {
   return {
     eventName: FilterRule.or(...filter.eventNames),
-    dynamodb: { Keys: { [tableSpec.partitionKey]: { S: FilterRule.beginsWith(filter.partitionKeyPrefix) } } },
+    dynamodb: {
+      Keys: { [tableSpec.partitionKey]: { S: FilterRule.beginsWith(filter.partitionKeyPrefix) } },
+      ...(filter.newImageFlag !== undefined ? { NewImage: { [filter.newImageFlag]: { BOOL: FilterRule.isEqual(true) } } } : {}),
+    },
   };
 }
 

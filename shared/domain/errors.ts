@@ -21,6 +21,8 @@ export const ERROR_KINDS = [
   'gone',
   /** An Idempotency-Key reused for a different request. */
   'idempotency-key-reused',
+  /** A request that has not reached SUCCESS, asked for what only a completed one has (its receipt). */
+  'request-not-complete',
   /** A dependency is unavailable; the caller may retry. */
   'unavailable',
 ] as const;
@@ -125,6 +127,15 @@ export class IdempotencyKeyReuseError extends DomainError {
   override readonly code = 'IDEMPOTENCY_KEY_REUSED';
   constructor() {
     super('Idempotency-Key was already used for a different request');
+  }
+}
+
+/** A request's receipt, asked for while it is IN_PROGRESS or FAILED (or SUCCESS, not yet signed). */
+export class RequestNotCompleteError extends DomainError {
+  readonly kind = 'request-not-complete';
+  override readonly code = 'REQUEST_NOT_COMPLETE';
+  constructor() {
+    super('Request is not complete');
   }
 }
 

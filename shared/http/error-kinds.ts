@@ -50,6 +50,7 @@ export const ERROR_KIND_ANSWERS: KindTable = {
   },
   conflict: { status: 409, v1Code: 'DELETION_BLOCKED', v2: { errorCode: 'VALIDATION_1002', errorMessage: OWN_MESSAGE } },
   gone: { status: 410, v1Code: 'GONE', v2: { errorCode: 'CUSTOMER_1003', errorMessage: OWN_MESSAGE } },
+  'request-not-complete': { status: 409, v1Code: 'REQUEST_NOT_COMPLETE', v2: { errorCode: 'REQUEST_1003', errorMessage: 'Request is not complete' } },
   'idempotency-key-reused': { status: 422, v1Code: 'IDEMPOTENCY_KEY_REUSED', v2: { errorCode: 'VALIDATION_1002', errorMessage: OWN_MESSAGE } },
   unavailable: { status: 503, v1Code: 'SERVICE_UNAVAILABLE', v2: { errorCode: 'GLOBAL_1001', errorMessage: 'Service unavailable. Please try again' } },
 };

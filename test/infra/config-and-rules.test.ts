@@ -34,6 +34,7 @@ const devValues: EnvironmentValues = {
   auth: stages.dev.auth,
   mail: { sender: stages.dev.mail.sender, transport: 'ses' },
   identity: { provider: `cognito:${stages.dev.identity.userPoolId}` },
+  receipts: { key: 'kms:arn:aws:kms:us-east-1:000000000000:key/receipt', issuer: 'https://api.dev.example.com/deletion-receipts', retiredKeys: '[]' },
   lifecycle: { retentionSeconds: 30 * 24 * 3600 },
   logLevel: stages.dev.logs.level,
 };
@@ -135,7 +136,9 @@ describe('catalog derivations', () => {
   });
 
   it('gives every function a declared link to the table, the mail link to send-email only, the identity provider to disable-logins only', () => {
-    for (const f of functions) expect({ fn: f.name, tableLinks: tableLinksOf(f).length > 0 }).toEqual({ fn: f.name, tableLinks: true });
+    // The receipt keys route reads no table: it publishes public keys (its one link).
+    for (const f of functions.filter((fn) => fn.name !== 'receipt-keys')) expect({ fn: f.name, tableLinks: tableLinksOf(f).length > 0 }).toEqual({ fn: f.name, tableLinks: true });
+    expect(functions.find((f) => f.name === 'receipt-keys')?.links).toEqual([{ to: 'receipt-key', use: 'publish' }]);
     expect(functions.filter((f) => f.links.some((l) => l.to === 'mail')).map((f) => f.name)).toEqual(['send-email']);
     expect(functions.filter((f) => f.links.some((l) => l.to === 'identity-provider')).map((f) => f.name)).toEqual(['disable-logins']);
   });

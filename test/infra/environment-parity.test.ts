@@ -449,9 +449,28 @@ function outboxStreamEvent(): DynamoDBStreamEvent {
   };
 }
 
+/** A request item's MODIFY flagged receiptPending, as the receipt signer's filter lets it through. */
+function receiptPendingStreamEvent(): DynamoDBStreamEvent {
+  const item = { pk: 'REQUEST#req-1', sk: 'REQUEST', status: 'SUCCESS', receiptPending: true };
+  return {
+    Records: [
+      {
+        eventID: 'fake-receipt',
+        eventName: 'MODIFY',
+        eventSource: 'aws:dynamodb',
+        awsRegion: 'eu-west-1',
+        dynamodb: { Keys: marshall({ pk: item.pk, sk: item.sk }) as never, NewImage: marshall(item) as never, SequenceNumber: '2000', StreamViewType: 'NEW_IMAGE' },
+      },
+    ],
+  };
+}
+
 /** The events each worker is driven with: every subject kind its step handles. */
 const WORKER_EVENTS: Record<string, () => unknown[]> = {
   'outbox-relay': () => [outboxStreamEvent()],
+  // The fake table's request is IN_PROGRESS: the signer reads it and signs nothing (its KMS grant is
+  // checked on the template in service-stacks.test.ts, its signing against a KMS endpoint in test/unit/receipts).
+  'receipt-signer': () => [receiptPendingStreamEvent()],
   // A customer's logins come from the table; a user's is the subject's own.
   'disable-logins': () => [sqsEventOf(cascadeEventFactory(), cascadeEventFactory({ subject: { type: 'user', customerId: 'cust-1001', userId: 'user-7' } }))],
   'revoke-devices': () => [sqsEventOf(cascadeEventFactory(), cascadeEventFactory({ subject: { type: 'user', customerId: 'cust-1001', userId: 'user-7' } }))],

@@ -88,6 +88,9 @@ const EXPECTED_VARIABLES: Record<string, readonly string[]> = {
   'delete-customer': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME', 'RETENTION_SECONDS'],
   'delete-user': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
   'get-request-status': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
+  'get-request-receipt': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
+  'receipt-keys': [...COMMON, 'RECEIPT_KEY', 'RECEIPT_RETIRED_KEYS'],
+  'receipt-signer': [...COMMON, 'TABLE_NAME', 'RECEIPT_KEY', 'RECEIPT_ISSUER'],
   'get-customer': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
   'get-audit-trail': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
   'restore-customer': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
@@ -131,6 +134,12 @@ const EXPECTED_TABLE_GRANTS: Record<string, TableGrant[]> = {
     { on: 'index/byParent', actions: ['dynamodb:Query'] },
   ],
   'get-request-status': [{ on: 'table', actions: ['dynamodb:BatchGetItem'], leadingKeys: ['CUSTOMER#*', 'REQUEST#*'] }],
+  'get-request-receipt': [{ on: 'table', actions: ['dynamodb:BatchGetItem'], leadingKeys: ['CUSTOMER#*', 'REQUEST#*'] }],
+  'receipt-keys': [],
+  'receipt-signer': [
+    { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: ['REQUEST#*'] },
+    { on: 'table', actions: ['dynamodb:GetItem'], leadingKeys: ['CUSTOMER#*'] },
+  ],
   // The customer with the actor's standing, and one paged Query of the customer's partition (its counts).
   'get-customer': [{ on: 'table', actions: ['dynamodb:BatchGetItem', 'dynamodb:Query'], leadingKeys: ['CUSTOMER#*'] }],
   // The customer with the actor's standing; Queries of its audit partition only.
@@ -251,6 +260,46 @@ describe('data stack', () => {
     assertResource(t.data, 'AWS::DynamoDB::GlobalTable', {
       DeletionPolicy: 'Delete',
       Properties: Match.objectLike({ Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] }),
+    });
+  });
+});
+
+describe('keys stack', () => {
+  it('owns the receipt key: an asymmetric ECC_NIST_P256 SIGN_VERIFY KMS key, torn down with a non-production stage', () => {
+    assertResourceCount(t.keys, 'AWS::KMS::Key', 1);
+    assertResource(t.keys, 'AWS::KMS::Key', {
+      Properties: Match.objectLike({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }),
+      DeletionPolicy: 'Delete',
+    });
+  });
+
+  it('gives exactly kms:Sign to the receipt signer and kms:GetPublicKey to the keys route, on that key, and no KMS action to anyone else', () => {
+    const kmsStatements = functions.flatMap((f) =>
+      statementsOf(f)
+        .filter((st) => [st.Action].flat().some((a) => a.startsWith('kms:')))
+        .map((st) => ({ fn: f.name, actions: [st.Action].flat(), onReceiptKey: JSON.stringify(st.Resource).includes('ReceiptSigningKey') })),
+    );
+    expect(kmsStatements.sort((a, b) => a.fn.localeCompare(b.fn))).toEqual([
+      { fn: 'receipt-keys', actions: ['kms:GetPublicKey'], onReceiptKey: true },
+      { fn: 'receipt-signer', actions: ['kms:Sign'], onReceiptKey: true },
+    ]);
+  });
+
+  it('routes GET /.well-known/deletion-receipt-keys.json and GET /api/v2/requests/{requestId}/receipt', () => {
+    const routeKeys = Object.values(resourcesOfType(t.api, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties?.RouteKey);
+    expect(routeKeys).toEqual(expect.arrayContaining(['GET /.well-known/deletion-receipt-keys.json', 'GET /api/v2/requests/{requestId}/receipt']));
+  });
+
+  it('feeds the receipt signer only REQUEST# modifications flagged receiptPending', () => {
+    const fnId = lambdaOf(functions.find((f) => f.name === 'receipt-signer') as FunctionSpec).id;
+    const mappings = Object.values(resourcesOfType(t.workers, 'AWS::Lambda::EventSourceMapping')).filter(
+      (m) => JSON.stringify(m.Properties?.FunctionName).includes(fnId),
+    );
+    expect(mappings).toHaveLength(1);
+    const pattern = JSON.parse((mappings[0]?.Properties?.FilterCriteria as { Filters: { Pattern: string }[] }).Filters[0]!.Pattern) as unknown;
+    expect(pattern).toEqual({
+      eventName: ['MODIFY'],
+      dynamodb: { Keys: { pk: { S: [{ prefix: 'REQUEST#' }] } }, NewImage: { receiptPending: { BOOL: [true] } } },
     });
   });
 });
@@ -480,11 +529,15 @@ describe('grants', () => {
   });
 
   it('lets only the outbox relay publish, to exactly one queue per declared step, and read the stream', () => {
-    for (const spec of functions.filter((f) => f.kind !== 'stream-consumer')) {
-      const send = statementsOf(spec).filter((s) => [s.Action].flat().includes('sqs:SendMessage'));
+    const onFailure = logicalIdIn('messaging', 'AWS::SQS::Queue', 'OutboxRelayFailures');
+    for (const spec of functions.filter((f) => f.name !== 'outbox-relay')) {
+      // Another stream consumer may send only to its event source's on-failure destination.
+      const send = statementsOf(spec).filter(
+        (s) => [s.Action].flat().includes('sqs:SendMessage') && !(spec.kind === 'stream-consumer' && JSON.stringify(s.Resource).includes(onFailure)),
+      );
       expect({ fn: spec.name, send }).toEqual({ fn: spec.name, send: [] });
     }
-    for (const relay of streamConsumers) {
+    for (const relay of streamConsumers.filter((f) => f.name === 'outbox-relay')) {
       const targets = statementsOf(relay)
         .filter((s) => [s.Action].flat().includes('sqs:SendMessage'))
         .map((s) => JSON.stringify(s.Resource));
@@ -588,7 +641,10 @@ describe('event sources', () => {
     expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
       {
         eventName: [...spec.filter.eventNames],
-        dynamodb: { Keys: { [table.partitionKey]: { S: [{ prefix: spec.filter.partitionKeyPrefix }] } } },
+        dynamodb: {
+          Keys: { [table.partitionKey]: { S: [{ prefix: spec.filter.partitionKeyPrefix }] } },
+          ...(spec.filter.newImageFlag !== undefined ? { NewImage: { [spec.filter.newImageFlag]: { BOOL: [true] } } } : {}),
+        },
       },
     ]);
   });

@@ -107,14 +107,20 @@ export class DynamoDbRequestProgressStore implements RequestProgress {
 
   private requestUpdate(requestId: string, stored: StoredProgress, transition: ProgressTransition) {
     const current = stored.progressVersion;
+    // The write that makes the request SUCCESS also asks for its receipt (`receiptPending`): the
+    // receipt-signer, fed by the table stream filtered on that flag, signs it once and stores it
+    // (infra/catalog.ts, receiptSigner). Never a KMS call here: this write may be a transaction with
+    // the step's idempotency marker, and it is retried on conflicts.
+    const turnsSuccess = transition.status === 'SUCCESS' && stored.status !== 'SUCCESS';
     return {
       TableName: this.tableName,
       Key: keys.request(requestId),
-      UpdateExpression: `SET #steps = :steps, #status = :status, updatedAt = :updatedAt, #version = :next${transition.accessRevokedAt ? ', accessRevokedAt = :accessRevokedAt' : ''}`,
+      UpdateExpression: `SET #steps = :steps, #status = :status, updatedAt = :updatedAt, #version = :next${transition.accessRevokedAt ? ', accessRevokedAt = :accessRevokedAt' : ''}${turnsSuccess ? ', receiptPending = :receiptPending' : ''}`,
       ConditionExpression: current === undefined ? 'attribute_exists(pk) AND attribute_not_exists(#version)' : '#version = :current',
       ExpressionAttributeNames: { '#status': 'status', '#steps': 'steps', '#version': VERSION },
       ExpressionAttributeValues: {
         ':steps': transition.steps,
+        ...(turnsSuccess ? { ':receiptPending': true } : {}),
         ...(transition.accessRevokedAt ? { ':accessRevokedAt': transition.accessRevokedAt } : {}),
         ':status': transition.status,
         ':updatedAt': transition.updatedAt,

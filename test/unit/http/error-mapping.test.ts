@@ -7,6 +7,7 @@ import {
   GoneError,
   IdempotencyKeyReuseError,
   NotFoundError,
+  RequestNotCompleteError,
   StateConflictError,
   UnauthorizedError,
   ValidationError,
@@ -97,6 +98,7 @@ describe('the kind → answer table (error-kinds.ts)', () => {
       conflict: { status: 409, v1Code: 'DELETION_BLOCKED', v2: { errorCode: 'VALIDATION_1002', errorMessage: OWN_MESSAGE } },
       gone: { status: 410, v1Code: 'GONE', v2: { errorCode: 'CUSTOMER_1003', errorMessage: OWN_MESSAGE } },
       'idempotency-key-reused': { status: 422, v1Code: 'IDEMPOTENCY_KEY_REUSED', v2: { errorCode: 'VALIDATION_1002', errorMessage: OWN_MESSAGE } },
+      'request-not-complete': { status: 409, v1Code: 'REQUEST_NOT_COMPLETE', v2: { errorCode: 'REQUEST_1003', errorMessage: 'Request is not complete' } },
       unavailable: { status: 503, v1Code: 'SERVICE_UNAVAILABLE', v2: { errorCode: 'GLOBAL_1001', errorMessage: 'Service unavailable. Please try again' } },
     });
     expect(INTERNAL_FAULT).toEqual({
@@ -120,6 +122,7 @@ describe('the kind → answer table (error-kinds.ts)', () => {
     conflict: [new ConflictError([]), new StateConflictError('NO_LEGAL_HOLD', 'Customer has no legal hold')],
     gone: [new GoneError('PURGED', 'Customer was purged')],
     'idempotency-key-reused': [new IdempotencyKeyReuseError()],
+    'request-not-complete': [new RequestNotCompleteError()],
     unavailable: [new DependencyUnavailableError('dynamodb')],
   };
   const cases = ERROR_KINDS.flatMap((kind) => examples[kind].map((error) => [kind, error] as const));

@@ -1,0 +1,3 @@
+import { receiptKeysFromEnv } from '../../shared/http/routes/receipt-keys';
+
+export const handler = receiptKeysFromEnv(process.env);

@@ -1,0 +1,3 @@
+import { receiptSignerHandlerFromEnv } from '../../shared/receipts/composition';
+
+export const handler = receiptSignerHandlerFromEnv(process.env);
