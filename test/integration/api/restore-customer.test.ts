@@ -1,4 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../../../infra/local/stack';
+import { DynamoDbActorStanding } from '../../../shared/adapters/dynamodb/actor-standing';
+import { DynamoDeletionStore } from '../../../shared/adapters/dynamodb/deletion-store';
+import { keys } from '../../../shared/adapters/dynamodb/keys';
+import { RETENTION_ACTOR } from '../../../shared/domain/authorization';
+import { DeletionService } from '../../../shared/domain/deletion-service';
+import { testClients } from '../support/emulators';
 import { SeedBuilder } from '../../fixtures/seed-factory';
 import { tokenFor } from '../../fixtures/tokens';
 import { call, startTestStack, tableReader } from './stack-harness';
@@ -26,11 +34,18 @@ beforeAll(async () => {
     .customer('orphan', 'parent-dies')
     .customer('doomed-account', 'reseller-1')
     .user('u-doomed', 'doomed-account');
-  for (let i = 0; i < RACES; i += 1) seed.customer(`race-${i}`, 'reseller-1').customer(`redelete-${i}`, 'reseller-1');
+  for (let i = 0; i < RACES; i += 1) seed.customer(`race-${i}`, 'reseller-1').customer(`redelete-${i}`, 'reseller-1').customer(`restore-or-purge-${i}`, 'reseller-1');
   stack = await startTestStack(seed.build());
   table = tableReader(stack);
   const admin = await tokenFor({ sub: 'admin-0', accountId: 'platform', role: 'ADMIN', scope: 'customers:delete customers:purge' });
-  const softDeleted = ['back', 'other-resellers', 'top-level', 'orphan', 'parent-dies', ...Array.from({ length: RACES }, (_, i) => [`race-${i}`, `redelete-${i}`]).flat()];
+  const softDeleted = [
+    'back',
+    'other-resellers',
+    'top-level',
+    'orphan',
+    'parent-dies',
+    ...Array.from({ length: RACES }, (_, i) => [`race-${i}`, `redelete-${i}`, `restore-or-purge-${i}`]).flat(),
+  ];
   for (const id of softDeleted) {
     const deleted = await call(stack, 'DELETE', `/customer/${id}`, { token: admin });
     if (deleted.status !== 200) throw new Error(`setup: could not soft-delete ${id} (${deleted.status})`);
@@ -185,6 +200,51 @@ describe('concurrency', () => {
       // The delete either came first (DELETED: 404) or after the restore (ACTIVE again: deleted again).
       expect([200, 404]).toContain(deleted);
       expect((await table.customer(`redelete-${i}`))?.status).toBe(deleted === 200 ? 'DELETED' : 'ACTIVE');
+    }
+  });
+
+  it('of a restore and the scheduled purge of one due customer, exactly one wins', async () => {
+    // Prepare: due (purge date passed) and its soft delete's request done, as the schedule would find it.
+    const { doc } = testClients();
+    const past = new Date(Date.now() - 60_000).toISOString();
+    for (let i = 0; i < RACES; i += 1) {
+      const customer = await table.customer(`restore-or-purge-${i}`);
+      await doc.send(new UpdateCommand({ TableName: stack.tableName, Key: keys.customer(`restore-or-purge-${i}`), UpdateExpression: 'SET purgeAfter = :past', ExpressionAttributeValues: { ':past': past } }));
+      await doc.send(
+        new UpdateCommand({
+          TableName: stack.tableName,
+          Key: keys.request(String(customer?.deleteRequestId)),
+          UpdateExpression: 'SET #status = :done',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':done': 'SUCCESS' },
+        }),
+      );
+    }
+    const tableRef = { doc, tableName: stack.tableName };
+    const schedule = new DeletionService({ store: new DynamoDeletionStore(doc, stack.tableName), standing: new DynamoDbActorStanding(tableRef), clock: { now: () => new Date() }, ids: { newId: () => randomUUID() } });
+    const token = await restorer();
+
+    // Act
+    const outcomes = await Promise.all(
+      Array.from({ length: RACES }, async (_, i) => {
+        const id = `restore-or-purge-${i}`;
+        const [restored, purged] = await Promise.all([
+          restore(id, token),
+          schedule
+            .purgeDueCustomer(id, { actor: { ...RETENTION_ACTOR, scopes: new Set<string>() }, reason: 'retention period ended', ticket: null, correlationId: `race-${i}` })
+            .then(() => 'purged' as const, (error: { code?: string }) => error.code ?? 'error'),
+        ]);
+        return { id, restored: restored.status, purged };
+      }),
+    );
+
+    // Assess: one winner each; the state says which
+    for (const { id, restored, purged } of outcomes) {
+      const winners = [restored === 200, purged === 'purged'].filter(Boolean);
+      expect(winners).toHaveLength(1);
+      expect((await table.customer(id))?.status).toBe(restored === 200 ? 'ACTIVE' : 'PURGED');
+      // The loser of each pair: a restore after the purge is too late (410); a purge after the restore finds no DELETED customer.
+      expect(restored === 200 ? purged : restored).toBe(restored === 200 ? 'CUSTOMER_NOT_FOUND' : 410);
     }
   });
 });
