@@ -154,8 +154,8 @@ export const steps = [
   },
   {
     name: 'email',
-    // A restore's notice says the account is back.
     // A purge's notice says the personal data is now erased; it goes to the address the purge read.
+    // A restore's notice says the account is back.
     joins: [...DELETIONS, { type: 'customer.purge' }, { type: 'customer.restore' }],
     carriesRecipient: true,
     queue: standardQueue,
