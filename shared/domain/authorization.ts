@@ -64,27 +64,44 @@ const deny = (code: DenialCode, message: string): Denial => ({ allowed: false, c
 
 const V1_ROLES = new Set(['ADMIN', 'MASTER', 'RESALE']);
 
+type Scope = (typeof SCOPES)[keyof typeof SCOPES];
+
+/** The refusal for a missing scope, or `undefined` when the actor has it. */
+function missingScope(actor: Actor, scope: Scope, detail = ''): Denial | undefined {
+  return actor.scopes.has(scope) ? undefined : deny('SCOPE_MISSING', `Scope ${scope} is required${detail}`);
+}
+
+/**
+ * The v1 claims rule every customer action shares: a v1 role (`Role is not allowed to <action>`),
+ * then the action's scope. Allowed, ADMIN and MASTER reach any customer, RESALE its direct children.
+ */
+function decideV1ByClaims(actor: Actor, action: string, scope: Scope): ClaimsDecision {
+  if (!V1_ROLES.has(actor.role)) return deny('ROLE_NOT_ALLOWED', `Role is not allowed to ${action}`);
+  return missingScope(actor, scope) ?? allowWith(actor.role === 'RESALE' ? { kind: 'parent-is', accountId: actor.accountId } : { kind: 'any' });
+}
+
+/** A full decision: the claims, then the constraint they give against the target, refused with `code` when it does not hold. */
+function decideAgainstTarget(byClaims: ClaimsDecision, target: ConstrainedTarget, code: DenialCode, message: string): Decision {
+  if (!byClaims.allowed) return byClaims;
+  if (!satisfies(byClaims.constraint, target)) return deny(code, message);
+  return { allowed: true };
+}
+
 /**
  * The part of the v1 decision that needs no knowledge of the target: role, scope, and the
  * hard-delete rule, in that order. Checked before any write, so a refused caller costs no
  * transaction. Allowed, it says which customers: ADMIN and MASTER any, RESALE its direct children.
  */
 export function decideCustomerDeletionByClaims(actor: Actor, mode: DeletionMode): ClaimsDecision {
-  if (!V1_ROLES.has(actor.role)) return deny('ROLE_NOT_ALLOWED', 'Role is not allowed to delete customers');
-  if (!actor.scopes.has(SCOPES.deleteCustomers)) return deny('SCOPE_MISSING', `Scope ${SCOPES.deleteCustomers} is required`);
-  if (mode === 'hard') {
-    if (actor.role !== 'ADMIN') return deny('PURGE_NOT_ALLOWED', 'Only ADMIN may hard-delete a customer');
-    if (!actor.scopes.has(SCOPES.purgeCustomers)) return deny('SCOPE_MISSING', `Scope ${SCOPES.purgeCustomers} is required for mode=hard`);
-  }
-  return allowWith(actor.role === 'RESALE' ? { kind: 'parent-is', accountId: actor.accountId } : { kind: 'any' });
+  const byClaims = decideV1ByClaims(actor, 'delete customers', SCOPES.deleteCustomers);
+  if (!byClaims.allowed || mode !== 'hard') return byClaims;
+  if (actor.role !== 'ADMIN') return deny('PURGE_NOT_ALLOWED', 'Only ADMIN may hard-delete a customer');
+  return missingScope(actor, SCOPES.purgeCustomers, ' for mode=hard') ?? byClaims;
 }
 
 /** The full v1 decision: the claims, then the constraint they give against the target. */
 export function decideCustomerDeletion(actor: Actor, target: ConstrainedTarget, mode: DeletionMode): Decision {
-  const byClaims = decideCustomerDeletionByClaims(actor, mode);
-  if (!byClaims.allowed) return byClaims;
-  if (!satisfies(byClaims.constraint, target)) return deny('NOT_MANAGED', 'Customer is not managed by this reseller');
-  return { allowed: true };
+  return decideAgainstTarget(decideCustomerDeletionByClaims(actor, mode), target, 'NOT_MANAGED', 'Customer is not managed by this reseller');
 }
 
 /**
@@ -92,16 +109,12 @@ export function decideCustomerDeletion(actor: Actor, target: ConstrainedTarget, 
  * Allowed, it says which customers' users: the requestor's own account and its direct sub-customers.
  */
 export function decideUserDeletionByClaims(actor: Actor): ClaimsDecision {
-  if (!actor.scopes.has(SCOPES.deleteUsers)) return deny('SCOPE_MISSING', `Scope ${SCOPES.deleteUsers} is required`);
-  return allowWith({ kind: 'self-or-child-of', accountId: actor.accountId });
+  return missingScope(actor, SCOPES.deleteUsers) ?? allowWith({ kind: 'self-or-child-of', accountId: actor.accountId });
 }
 
 /** The full v2 decision: the claims, then the constraint they give against the user's customer. */
 export function decideUserDeletion(actor: Actor, customer: ConstrainedTarget): Decision {
-  const byClaims = decideUserDeletionByClaims(actor);
-  if (!byClaims.allowed) return byClaims;
-  if (!satisfies(byClaims.constraint, customer)) return deny('NOT_ELIGIBLE', 'Requestor is not eligible');
-  return { allowed: true };
+  return decideAgainstTarget(decideUserDeletionByClaims(actor), customer, 'NOT_ELIGIBLE', 'Requestor is not eligible');
 }
 
 /**
@@ -109,24 +122,18 @@ export function decideUserDeletion(actor: Actor, customer: ConstrainedTarget): D
  * customer, RESALE only the customers it manages. Role, then scope; the constraint goes to the write.
  */
 export function decideCustomerRestoreByClaims(actor: Actor): ClaimsDecision {
-  if (!V1_ROLES.has(actor.role)) return deny('ROLE_NOT_ALLOWED', 'Role is not allowed to restore customers');
-  if (!actor.scopes.has(SCOPES.restoreCustomers)) return deny('SCOPE_MISSING', `Scope ${SCOPES.restoreCustomers} is required`);
-  return allowWith(actor.role === 'RESALE' ? { kind: 'parent-is', accountId: actor.accountId } : { kind: 'any' });
+  return decideV1ByClaims(actor, 'restore customers', SCOPES.restoreCustomers);
 }
 
 /** The full restore decision: the claims, then the constraint they give against the target. */
 export function decideCustomerRestore(actor: Actor, target: ConstrainedTarget): Decision {
-  const byClaims = decideCustomerRestoreByClaims(actor);
-  if (!byClaims.allowed) return byClaims;
-  if (!satisfies(byClaims.constraint, target)) return deny('NOT_MANAGED', 'Customer is not managed by this reseller');
-  return { allowed: true };
+  return decideAgainstTarget(decideCustomerRestoreByClaims(actor), target, 'NOT_MANAGED', 'Customer is not managed by this reseller');
 }
 
 /** Placing or releasing a legal hold: ADMIN only, with scope `customers:hold`; any customer. Role, then scope. */
 export function decideLegalHold(actor: Actor): Decision {
   if (actor.role !== 'ADMIN') return deny('ROLE_NOT_ALLOWED', 'Only ADMIN may place or release a legal hold');
-  if (!actor.scopes.has(SCOPES.holdCustomers)) return deny('SCOPE_MISSING', `Scope ${SCOPES.holdCustomers} is required`);
-  return { allowed: true };
+  return missingScope(actor, SCOPES.holdCustomers) ?? { allowed: true };
 }
 
 /** The actor of the scheduled purge (SPEC "Lifecycle"): audited and recorded as the purge's actor. */
@@ -147,17 +154,12 @@ export function decidePurgeByClaims(actor: Actor, trigger: PurgeTrigger, at: str
     return allowWith({ kind: 'purge-due', at });
   }
   if (actor.role !== 'ADMIN') return deny('PURGE_NOT_ALLOWED', 'Only ADMIN may purge a customer now');
-  if (!actor.scopes.has(SCOPES.deleteCustomers)) return deny('SCOPE_MISSING', `Scope ${SCOPES.deleteCustomers} is required`);
-  if (!actor.scopes.has(SCOPES.purgeCustomers)) return deny('SCOPE_MISSING', `Scope ${SCOPES.purgeCustomers} is required for mode=hard`);
-  return allowWith({ kind: 'any' });
+  return missingScope(actor, SCOPES.deleteCustomers) ?? missingScope(actor, SCOPES.purgeCustomers, ' for mode=hard') ?? allowWith({ kind: 'any' });
 }
 
 /** The full purge decision: the claims, then the constraint they give against the target. */
 export function decidePurge(actor: Actor, trigger: PurgeTrigger, target: ConstrainedTarget, at: string): Decision {
-  const byClaims = decidePurgeByClaims(actor, trigger, at);
-  if (!byClaims.allowed) return byClaims;
-  if (!satisfies(byClaims.constraint, target)) return deny('NOT_DUE', 'Customer is not due for purge yet');
-  return { allowed: true };
+  return decideAgainstTarget(decidePurgeByClaims(actor, trigger, at), target, 'NOT_DUE', 'Customer is not due for purge yet');
 }
 
 /**
@@ -166,16 +168,12 @@ export function decidePurge(actor: Actor, trigger: PurgeTrigger, target: Constra
  * which customers are in reach (outside it, the reader answers the same 404 as for a missing one).
  */
 export function decideCustomerRead(actor: Actor): ClaimsDecision {
-  if (!V1_ROLES.has(actor.role)) return deny('ROLE_NOT_ALLOWED', 'Role is not allowed to read customers');
-  if (!actor.scopes.has(SCOPES.readCustomers)) return deny('SCOPE_MISSING', `Scope ${SCOPES.readCustomers} is required`);
-  return allowWith(actor.role === 'RESALE' ? { kind: 'parent-is', accountId: actor.accountId } : { kind: 'any' });
+  return decideV1ByClaims(actor, 'read customers', SCOPES.readCustomers);
 }
 
 /** Reading a customer's audit trail (SPEC "Audit trail"): as `decideCustomerRead`, with scope `audit:read`. */
 export function decideAuditRead(actor: Actor): ClaimsDecision {
-  if (!V1_ROLES.has(actor.role)) return deny('ROLE_NOT_ALLOWED', 'Role is not allowed to read audit trails');
-  if (!actor.scopes.has(SCOPES.readAudit)) return deny('SCOPE_MISSING', `Scope ${SCOPES.readAudit} is required`);
-  return allowWith(actor.role === 'RESALE' ? { kind: 'parent-is', accountId: actor.accountId } : { kind: 'any' });
+  return decideV1ByClaims(actor, 'read audit trails', SCOPES.readAudit);
 }
 
 /** Who may read a deletion request back: the account that made it, or an ADMIN. */

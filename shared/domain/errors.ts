@@ -40,12 +40,19 @@ export abstract class DomainError extends Error {
   }
 }
 
-/** The request itself is malformed. `message` is shown to the caller and must name the problem. */
-export class ValidationError extends DomainError {
-  readonly kind = 'invalid-input';
+/**
+ * A refusal whose code and message the thrower chooses: the kinds below that carry no fixed code
+ * share this one constructor, `(code, message)`, and differ only in their kind.
+ */
+export abstract class CodedDomainError extends DomainError {
   constructor(override readonly code: string, message: string) {
     super(message);
   }
+}
+
+/** The request itself is malformed. `message` is shown to the caller and must name the problem. */
+export class ValidationError extends CodedDomainError {
+  readonly kind = 'invalid-input';
 }
 
 /** No usable token. `reason` is for logs only; callers get a generic message. */
@@ -69,11 +76,8 @@ export class TokenRevokedError extends UnauthorizedError {
 }
 
 /** Authenticated, but not allowed. */
-export class ForbiddenError extends DomainError {
+export class ForbiddenError extends CodedDomainError {
   readonly kind = 'forbidden';
-  constructor(override readonly code: string, message: string) {
-    super(message);
-  }
 }
 
 /** What was not found: the v2 answer names it (`CUSTOMER_1002`, `USER_1002`, `REQUEST_1002`). */
@@ -106,19 +110,13 @@ export class ConflictError extends DomainError {
 }
 
 /** The target is not in the state an action needs (`NOT_DELETED`, `PARENT_NOT_ACTIVE`, `NO_LEGAL_HOLD`): a 409 without blockers. */
-export class StateConflictError extends DomainError {
+export class StateConflictError extends CodedDomainError {
   readonly kind = 'conflict';
-  constructor(override readonly code: string, message: string) {
-    super(message);
-  }
 }
 
 /** The target is gone for good (a PURGED customer): nothing can be done to it any more. */
-export class GoneError extends DomainError {
+export class GoneError extends CodedDomainError {
   readonly kind = 'gone';
-  constructor(override readonly code: string, message: string) {
-    super(message);
-  }
 }
 
 /** An Idempotency-Key reused for a different request. */
