@@ -76,14 +76,53 @@ export class LifecycleRefusals {
   }
 }
 
-export class LegalHoldService {
-  private readonly refusals: LifecycleRefusals;
-  private readonly sleep: (ms: number) => Promise<void>;
+/** What the lifecycle's services share: their ports, the refusals' audit and answer, and the pause between contended attempts. */
+/** One attempt of a lifecycle change: done, or why not (a refusal to explain, or none: try again from a fresh read). */
+export type LifecycleAttempt<T> = { kind: 'done'; value: T } | { kind: 'revoked' } | { kind: 'contended' } | { kind: 'refused'; refusal: LifecycleRefusal | undefined };
 
-  constructor(private readonly deps: LifecycleDeps) {
+export abstract class LifecycleService {
+  protected readonly refusals: LifecycleRefusals;
+  protected readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(protected readonly deps: LifecycleDeps) {
     this.refusals = new LifecycleRefusals(deps);
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
+
+  /** A refusal by the claims: a revoked actor is a 401 first, then the 403 is audited and thrown. */
+  protected async deny(context: AuditContext, code: string, message: string): Promise<never> {
+    if (await this.deps.standing.isRevoked(context.input.actor)) await this.refusals.revoked(context);
+    await this.deps.store.writeAudit(lifecycleAudit(this.deps, context, 'DENIED', code));
+    throw new ForbiddenError(code, message);
+  }
+
+  /**
+   * The lifecycle's attempt loop (the deletion core has the same shape): a contended commit is tried
+   * again after a short jittered pause; a refused one is explained, or tried again when the state it
+   * saw allows the change (our view was stale); a revoked actor is a 401.
+   */
+  protected async attempts<T>(context: AuditContext, attempt: () => Promise<LifecycleAttempt<T>>): Promise<T> {
+    const maxAttempts = this.deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    for (let n = 1; n <= maxAttempts; n += 1) {
+      const result = await attempt();
+      switch (result.kind) {
+        case 'done':
+          return result.value;
+        case 'revoked':
+          return this.refusals.revoked(context);
+        case 'contended':
+          await this.sleep(5 + Math.random() * 20 * n);
+          continue;
+        case 'refused':
+          if (result.refusal) return this.refusals.refuse(context, result.refusal);
+          continue;
+      }
+    }
+    throw new DependencyUnavailableError('dynamodb-contention');
+  }
+}
+
+export class LegalHoldService extends LifecycleService {
 
   /** Places a hold (or replaces the reason and ticket of the one there). The route has checked that a reason is given. */
   async place(customerId: string, input: LifecycleInput & { reason: string }): Promise<LegalHold> {
@@ -105,30 +144,12 @@ export class LegalHoldService {
   private async change(customerId: string, input: LifecycleInput, change: HoldChange, action: AuditAction): Promise<void> {
     const context: AuditContext = { customerId, action, input };
     const decision = decideLegalHold(input.actor);
-    if (!decision.allowed) {
-      if (await this.deps.standing.isRevoked(input.actor)) await this.refusals.revoked(context);
-      await this.deps.store.writeAudit(lifecycleAudit(this.deps, context, 'DENIED', decision.code));
-      throw new ForbiddenError(decision.code, decision.message);
-    }
-    const maxAttempts = this.deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      const audit = lifecycleAudit(this.deps, context, 'ALLOWED');
-      const result = await this.deps.store.commitLegalHold({ customerId, change, audit, actor: input.actor });
-      switch (result.kind) {
-        case 'committed':
-          return;
-        case 'revoked':
-          return this.refusals.revoked(context);
-        case 'contended':
-          await this.sleep(5 + Math.random() * 20 * attempt);
-          continue;
-        case 'refused': {
-          const refusal = legalHoldRefusal(result.customer, change.kind);
-          if (refusal) return this.refusals.refuse(context, refusal);
-          continue;
-        }
-      }
-    }
-    throw new DependencyUnavailableError('dynamodb-contention');
+    if (!decision.allowed) return this.deny(context, decision.code, decision.message);
+    return this.attempts(context, async () => {
+      const result = await this.deps.store.commitLegalHold({ customerId, change, audit: lifecycleAudit(this.deps, context, 'ALLOWED'), actor: input.actor });
+      if (result.kind === 'committed') return { kind: 'done', value: undefined };
+      if (result.kind === 'refused') return { kind: 'refused', refusal: legalHoldRefusal(result.customer, change.kind) };
+      return result;
+    });
   }
 }

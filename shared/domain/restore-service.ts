@@ -1,7 +1,6 @@
 import { decideCustomerRestoreByClaims } from './authorization';
 import type { DeletionFact } from './deletion-ports';
-import { DependencyUnavailableError, ForbiddenError } from './errors';
-import { LifecycleRefusals, lifecycleAudit, type AuditContext, type LifecycleDeps, type LifecycleInput } from './legal-hold-service';
+import { lifecycleAudit, LifecycleService, type AuditContext, type LifecycleInput } from './legal-hold-service';
 import { restoreRefusal } from './lifecycle-rules';
 import type { Subject } from './model';
 
@@ -21,32 +20,20 @@ export interface RestoreReceipt {
 
 const ACTION = 'customer.restore';
 
-export class RestoreService {
-  private readonly refusals: LifecycleRefusals;
-  private readonly sleep: (ms: number) => Promise<void>;
-
-  constructor(private readonly deps: LifecycleDeps) {
-    this.refusals = new LifecycleRefusals(deps);
-    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-  }
+export class RestoreService extends LifecycleService {
 
   async restoreCustomer(customerId: string, input: LifecycleInput): Promise<RestoreReceipt> {
     const { actor } = input;
     const context: AuditContext = { customerId, action: ACTION, input };
     const byClaims = decideCustomerRestoreByClaims(actor);
-    if (!byClaims.allowed) {
-      if (await this.deps.standing.isRevoked(actor)) await this.refusals.revoked(context);
-      await this.deps.store.writeAudit(lifecycleAudit(this.deps, context, 'DENIED', byClaims.code));
-      throw new ForbiddenError(byClaims.code, byClaims.message);
-    }
+    if (!byClaims.allowed) return this.deny(context, byClaims.code, byClaims.message);
     const subject: Subject = { type: 'customer', customerId };
     const actorRef = { sub: actor.sub, role: actor.role, accountId: actor.accountId };
-    const maxAttempts = this.deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+    return this.attempts(context, async () => {
       // Read first: the parent whose counter moves, and the address the "restored" notice goes to.
       const customer = await this.deps.store.getCustomer(customerId);
       const refusal = restoreRefusal(actor, customer, undefined);
-      if (refusal) return this.refusals.refuse(context, refusal);
+      if (refusal) return { kind: 'refused', refusal };
       const receipt: RestoreReceipt = { requestId: this.deps.ids.newId(), restoredAt: this.deps.clock.now().toISOString() };
       const at = receipt.restoredAt;
       const recipient: DeletionFact['recipient'] = customer?.email ? { email: customer.email, name: customer.name ?? '' } : undefined;
@@ -79,24 +66,11 @@ export class RestoreService {
         },
         receipt: { requestId: receipt.requestId, deletedAt: at },
       });
-      switch (result.kind) {
-        case 'committed':
-          return receipt;
-        case 'revoked':
-          return this.refusals.revoked(context);
-        case 'contended':
-          await this.sleep(5 + Math.random() * 20 * attempt);
-          continue;
-        case 'refused': {
-          // The write saw another state: explain it (the parent included), or try again from a fresh read.
-          const explained = restoreRefusal(actor, result.customer, { known: result.parent });
-          if (explained) return this.refusals.refuse(context, explained);
-          continue;
-        }
-      }
-    }
-    throw new DependencyUnavailableError('dynamodb-contention');
+      if (result.kind === 'committed') return { kind: 'done', value: receipt };
+      // The write saw another state: explain it (the parent included), or try again from a fresh read.
+      if (result.kind === 'refused') return { kind: 'refused', refusal: restoreRefusal(actor, result.customer, { known: result.parent }) };
+      return result;
+    });
   }
 }
 
-const DEFAULT_MAX_ATTEMPTS = 6;

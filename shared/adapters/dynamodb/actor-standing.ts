@@ -1,4 +1,6 @@
-import { BatchGetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isRevoked, type ActorKey, type ActorStanding, type StandingRecord } from '../../domain/actor-standing';
 import type { TableRef } from './client';
 import { callDynamo } from './errors';
@@ -107,4 +109,33 @@ export function failedOnStanding(
     const old = oldItems[index];
     return reasons[index]?.Code === 'ConditionalCheckFailed' && old !== undefined && old.status !== 'ACTIVE';
   });
+}
+
+/** What sending a deletion-style transaction came to: committed, or cancelled with each item's reason and the item it saw. */
+export type TransactionOutcome =
+  | { kind: 'committed' }
+  | {
+      kind: 'cancelled';
+      reasons: readonly { Code?: string }[];
+      oldItems: readonly (Record<string, unknown> | undefined)[];
+      revoked: boolean;
+      /** The cancellation itself: rethrown by a caller that cannot explain it. */
+      error: TransactionCanceledException;
+    };
+
+/**
+ * Sends a transaction that carries the actor's standing (`carriers`, from addStandingConditions) and
+ * reads a cancellation once for every caller: the reasons, the items the failed conditions saw, and
+ * whether the actor was revoked (which wins over any other refusal). Other errors are thrown.
+ */
+export async function sendWithStanding(doc: TableRef['doc'], items: TransactItem[], carriers: readonly number[]): Promise<TransactionOutcome> {
+  try {
+    await callDynamo(() => doc.send(new TransactWriteCommand({ TransactItems: items })));
+    return { kind: 'committed' };
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const reasons = error.CancellationReasons ?? [];
+    const oldItems = reasons.map((r) => (r.Item ? unmarshall(r.Item as Record<string, AttributeValue>) : undefined));
+    return { kind: 'cancelled', reasons, oldItems, revoked: failedOnStanding(carriers, reasons, oldItems), error };
+  }
 }

@@ -1,6 +1,4 @@
-import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type {
   AuditRecord,
   CommitResult,
@@ -16,7 +14,8 @@ import type { CustomerState, UserState } from '../../domain/deletion-rules';
 import type { Subject } from '../../domain/model';
 import { cascadeWriteFor } from '../../outbox/outbox-writer';
 import { withConstraint } from './access-condition';
-import { addStandingConditions, failedOnStanding, standingKeys } from './actor-standing';
+import { addStandingConditions, sendWithStanding, standingKeys } from './actor-standing';
+import { contactFields, customerCore, customerTransition, parentCounterMove, parentIsCondition } from './customer-items';
 import { callDynamo } from './errors';
 import { requestItem } from './items';
 import { keys } from './keys';
@@ -29,13 +28,8 @@ type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteComman
 function toCustomerState(item: Record<string, unknown> | undefined): (CustomerState & { name?: string; email?: string }) | undefined {
   if (!item) return undefined;
   return {
-    id: String(item.id),
-    parentId: (item.parentId as string | null | undefined) ?? null,
-    status: item.status as CustomerState['status'],
-    activeSubscriptions: Number(item.activeSubscriptions ?? 0),
-    liveChildren: Number(item.liveChildren ?? 0),
-    ...(typeof item.name === 'string' ? { name: item.name } : {}),
-    ...(typeof item.email === 'string' ? { email: item.email } : {}),
+    ...customerCore(item),
+    ...contactFields(item),
     ...lifecycleState(item),
   };
 }
@@ -195,14 +189,7 @@ export class DynamoDeletionStore implements DeletionStore {
       ':mode': mode,
     };
     // The parent whose counter this commit decrements must be the target's (not authorization: that is the constraint below).
-    let parentCondition: string;
-    if (expectedParentId === null) {
-      parentCondition = '(attribute_not_exists(parentId) OR attribute_type(parentId, :nullType))';
-      values[':nullType'] = 'NULL';
-    } else {
-      parentCondition = 'parentId = :parent';
-      values[':parent'] = expectedParentId;
-    }
+    const parentCondition = parentIsCondition(expectedParentId, values);
     let update = 'SET #status = :newStatus, deletedAt = :at, deletedBy = :by, deletedByAccount = :byAccount, deleteRequestId = :requestId, deleteMode = :mode';
     // A customer that is no longer live leaves its parent's children index (the 409's bounded list).
     const removed = ['gsi1pk', 'gsi1sk'];
@@ -223,35 +210,17 @@ export class DynamoDeletionStore implements DeletionStore {
     }
     update += ` REMOVE ${removed.join(', ')}`;
     const targetItems: TransactItem[] = [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.customer(customerId),
-          UpdateExpression: update,
-          ConditionExpression: withConstraint(
-            // A legal hold blocks a hard delete, not a soft one.
-            `attribute_exists(pk) AND #status = :active AND activeSubscriptions = :zero AND liveChildren = :zero AND ${parentCondition}${mode === 'hard' ? ' AND attribute_not_exists(legalHold)' : ''}`,
-            names,
-            values,
-            accessConstraint,
-          ),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      },
+      customerTransition(this.tableName, customerId, {
+        update,
+        // A legal hold blocks a hard delete, not a soft one.
+        condition: `attribute_exists(pk) AND #status = :active AND activeSubscriptions = :zero AND liveChildren = :zero AND ${parentCondition}${mode === 'hard' ? ' AND attribute_not_exists(legalHold)' : ''}`,
+        names,
+        values,
+        constraint: accessConstraint,
+      }),
     ];
     if (expectedParentId !== null) {
-      // The parent's count of live sub-customers is what makes "no live sub-customers" a condition.
-      targetItems.push({
-        Update: {
-          TableName: this.tableName,
-          Key: keys.customer(expectedParentId),
-          UpdateExpression: 'SET liveChildren = liveChildren - :one',
-          ConditionExpression: 'attribute_exists(pk) AND liveChildren > :zero',
-          ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
-        },
-      });
+      targetItems.push(parentCounterMove(this.tableName, expectedParentId, 'down'));
     }
     // The users go into whatever room the transaction has left; those beyond it are erased by the
     // request's erasure step (a hard delete always has one), which SQS retries until done.
@@ -295,17 +264,7 @@ export class DynamoDeletionStore implements DeletionStore {
     // The PII-free tombstone, out of the purge index (purgeAfter stays: when it was due).
     update += ' REMOVE #name, email, purgePk, purgeBlockedBy';
     const targetItems: TransactItem[] = [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.customer(customerId),
-          UpdateExpression: update,
-          ConditionExpression: withConstraint(condition, names, values, accessConstraint),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      },
+      customerTransition(this.tableName, customerId, { update, condition, names, values, constraint: accessConstraint }),
     ];
     if (deleteRequestId !== null) {
       // The soft delete's e-mail step may still need the address this purge erases: wait for its request.
@@ -426,26 +385,21 @@ export class DynamoDeletionStore implements DeletionStore {
     // The actor's own items already carry its standing: a second operation on one of them would be refused.
     const { login } = standingKeys(actor);
     items.push(...fill(MAX_TRANSACTION_ITEMS - items.length).filter((item) => !(item.Update?.Key?.pk === login.pk && item.Update?.Key?.sk === login.sk)));
-    try {
-      await callDynamo(() => this.doc.send(new TransactWriteCommand({ TransactItems: items })));
-      return { kind: 'committed' };
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = error.CancellationReasons ?? [];
-      const oldItems = reasons.map((r) => (r.Item ? unmarshall(r.Item as Record<string, AttributeValue>) : undefined));
-      // Which answer wins: a revoked actor before anything else.
-      if (failedOnStanding(standingCarriers, reasons, oldItems)) return { kind: 'revoked' };
-      if (commit.idempotency && reasons[0]?.Code === 'ConditionalCheckFailed') {
-        const stored = oldItems[0];
-        return { kind: 'replay', stored: { fingerprint: String(stored?.fingerprint), receipt: stored?.receipt as StoredIdempotency['receipt'] } };
-      }
-      const targetReasons = reasons.slice(idempotency.length, idempotency.length + targetItems.length);
-      if (targetReasons.some((r) => r.Code === 'ConditionalCheckFailed')) {
-        return explainRefusal(oldItems.slice(idempotency.length, idempotency.length + targetItems.length));
-      }
-      if (reasons.some((r) => r.Code === 'TransactionConflict')) return { kind: 'contended' };
-      throw error;
+    const outcome = await sendWithStanding(this.doc, items, standingCarriers);
+    if (outcome.kind === 'committed') return outcome;
+    const { reasons, oldItems } = outcome;
+    // Which answer wins: a revoked actor before anything else.
+    if (outcome.revoked) return { kind: 'revoked' };
+    if (commit.idempotency && reasons[0]?.Code === 'ConditionalCheckFailed') {
+      const stored = oldItems[0];
+      return { kind: 'replay', stored: { fingerprint: String(stored?.fingerprint), receipt: stored?.receipt as StoredIdempotency['receipt'] } };
     }
+    const targetReasons = reasons.slice(idempotency.length, idempotency.length + targetItems.length);
+    if (targetReasons.some((r) => r.Code === 'ConditionalCheckFailed')) {
+      return explainRefusal(oldItems.slice(idempotency.length, idempotency.length + targetItems.length));
+    }
+    if (reasons.some((r) => r.Code === 'TransactionConflict')) return { kind: 'contended' };
+    throw outcome.error;
   }
 
   private auditItem(record: AuditRecord): Record<string, unknown> {

@@ -1,11 +1,9 @@
-import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AuditRecord } from '../../domain/deletion-ports';
 import type { HoldCommit, HoldCommitResult, LegalHold, LifecycleCustomer, LifecycleStore, RestoreCommit, RestoreCommitResult } from '../../domain/lifecycle-ports';
-import { withConstraint } from './access-condition';
-import { addStandingConditions, failedOnStanding } from './actor-standing';
+import { addStandingConditions, sendWithStanding } from './actor-standing';
 import { DynamoDeletionStore } from './deletion-store';
+import { contactFields, customerCore, customerTransition, parentCounterMove, parentIsCondition } from './customer-items';
 import { callDynamo } from './errors';
 import { keys } from './keys';
 
@@ -24,13 +22,8 @@ function toLifecycleCustomer(item: Record<string, unknown> | undefined): Lifecyc
   if (!item) return undefined;
   const hold = item.legalHold as LegalHold | undefined;
   return {
-    id: String(item.id),
-    parentId: (item.parentId as string | null | undefined) ?? null,
-    status: item.status as LifecycleCustomer['status'],
-    activeSubscriptions: Number(item.activeSubscriptions ?? 0),
-    liveChildren: Number(item.liveChildren ?? 0),
-    ...(typeof item.name === 'string' ? { name: item.name } : {}),
-    ...(typeof item.email === 'string' ? { email: item.email } : {}),
+    ...customerCore(item),
+    ...contactFields(item),
     ...(hold && typeof hold === 'object' ? { legalHold: hold } : {}),
   };
 }
@@ -68,44 +61,25 @@ export class DynamoLifecycleStore implements LifecycleStore {
       ':requestId': request.requestId,
     };
     let set = 'SET #status = :active, restoredAt = :at, restoredBy = :by, restoreRequestId = :requestId';
-    let parentCondition: string;
-    if (expectedParentId === null) {
-      parentCondition = '(attribute_not_exists(parentId) OR attribute_type(parentId, :nullType))';
-      values[':nullType'] = 'NULL';
-    } else {
-      parentCondition = 'parentId = :parent';
-      values[':parent'] = expectedParentId;
+    const parentCondition = parentIsCondition(expectedParentId, values);
+    if (expectedParentId !== null) {
       // Back in its parent's children index (a customer leaving ACTIVE leaves it).
       set += ', gsi1pk = :gsi1pk, gsi1sk = :gsi1sk';
       values[':gsi1pk'] = keys.customerChildrenIndex(expectedParentId).gsi1pk;
       values[':gsi1sk'] = keys.customerIndexSortKey(customerId);
     }
     const targetItems: TransactItem[] = [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.customer(customerId),
-          UpdateExpression: `${set} REMOVE ${[...PURGE_MARKS, ...DELETION_MARKS].join(', ')}`,
-          // DELETED, as a purge requires too: of a restore and a purge of one customer, exactly one commits.
-          ConditionExpression: withConstraint(`attribute_exists(pk) AND #status = :deleted AND ${parentCondition}`, names, values, accessConstraint),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      },
+      customerTransition(this.tableName, customerId, {
+        update: `${set} REMOVE ${[...PURGE_MARKS, ...DELETION_MARKS].join(', ')}`,
+        // DELETED, as a purge requires too: of a restore and a purge of one customer, exactly one commits.
+        condition: `attribute_exists(pk) AND #status = :deleted AND ${parentCondition}`,
+        names,
+        values,
+        constraint: accessConstraint,
+      }),
     ];
     if (expectedParentId !== null) {
-      targetItems.push({
-        Update: {
-          TableName: this.tableName,
-          Key: keys.customer(expectedParentId),
-          UpdateExpression: 'SET liveChildren = if_not_exists(liveChildren, :zero) + :one',
-          ConditionExpression: 'attribute_exists(pk) AND #status = :active',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':one': 1, ':zero': 0, ':active': 'ACTIVE' },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      });
+      targetItems.push(parentCounterMove(this.tableName, expectedParentId, 'up'));
     }
     const result = await this.deletions.commit(commit, targetItems, async () => ({ kind: 'refused', customer: undefined }));
     switch (result.kind) {
@@ -158,17 +132,11 @@ export class DynamoLifecycleStore implements LifecycleStore {
       },
     ];
     const carriers = addStandingConditions(items, commit.actor, this.tableName);
-    try {
-      await callDynamo(() => this.doc.send(new TransactWriteCommand({ TransactItems: items })));
-      return { kind: 'committed' };
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = error.CancellationReasons ?? [];
-      const oldItems = reasons.map((r) => (r.Item ? unmarshall(r.Item as Record<string, AttributeValue>) : undefined));
-      if (failedOnStanding(carriers, reasons, oldItems)) return { kind: 'revoked' };
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') return { kind: 'refused', customer: toLifecycleCustomer(oldItems[0]) };
-      if (reasons.some((r) => r.Code === 'TransactionConflict')) return { kind: 'contended' };
-      throw error;
-    }
+    const outcome = await sendWithStanding(this.doc, items, carriers);
+    if (outcome.kind === 'committed') return outcome;
+    if (outcome.revoked) return { kind: 'revoked' };
+    if (outcome.reasons[0]?.Code === 'ConditionalCheckFailed') return { kind: 'refused', customer: toLifecycleCustomer(outcome.oldItems[0]) };
+    if (outcome.reasons.some((r) => r.Code === 'TransactionConflict')) return { kind: 'contended' };
+    throw outcome.error;
   }
 }

@@ -3,6 +3,7 @@ import type { ActorKey } from '../../domain/actor-standing';
 import type { AuditPage, AuditTrailReader, CustomerRecord, CustomerStateReader, PartitionCounts, StoredAuditRecord } from '../../domain/state-reads';
 import { batchGetWithStanding, itemAt } from './actor-standing';
 import type { TableRef } from './client';
+import { customerCore } from './customer-items';
 import { callDynamo } from './errors';
 import { keys } from './keys';
 
@@ -17,14 +18,7 @@ export function toCustomerRecord(item: Record<string, unknown> | undefined): Cus
     if (value !== undefined) fields[field] = value;
   }
   if (typeof item.legalHold === 'object' && item.legalHold !== null) fields.legalHold = item.legalHold as Record<string, unknown>;
-  return {
-    id: String(item.id),
-    parentId: (item.parentId as string | null | undefined) ?? null,
-    status: item.status as CustomerRecord['status'],
-    activeSubscriptions: Number(item.activeSubscriptions ?? 0),
-    liveChildren: Number(item.liveChildren ?? 0),
-    ...fields,
-  };
+  return { ...customerCore(item), ...fields };
 }
 
 /**
