@@ -4,8 +4,9 @@ import { join, relative, resolve } from 'node:path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { functions } from '../infra/catalog';
 import { esbuildOptions, REPO_ROOT, RUNTIME_PROVIDED_MODULES } from '../infra/constructs/node-function';
-import { LOCAL_AUDIENCE, LOCAL_CREDENTIALS, LOCAL_ISSUER } from '../infra/local/local-config';
+import { LOCAL_CREDENTIALS } from '../infra/local/local-config';
 import { median, pairRatios, spread, type Spread } from './stats';
+import { deleteCustomerEnv } from './function-env';
 
 /**
  * The delete-customer bundle as CDK builds it (the same esbuild options the NodeFunction construct
@@ -91,16 +92,7 @@ function coldStartEnv(): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     ...LOCAL_CREDENTIALS,
-    TABLE_NAME: 'bench-cold-init',
-    JWKS_URL: 'https://issuer.bench.invalid/.well-known/jwks.json',
-    JWT_ISSUER: LOCAL_ISSUER,
-    JWT_ISSUER_KIND: 'oidc',
-    JWT_AUDIENCE: LOCAL_AUDIENCE,
-    JWT_CLIENT_IDS: '-',
-    JWT_SCOPE_PREFIX: '-',
-    JWT_MAX_TOKEN_AGE_SECONDS: '900',
-    POWERTOOLS_SERVICE_NAME: 'customer-deletion',
-    POWERTOOLS_LOG_LEVEL: 'INFO',
+    ...deleteCustomerEnv({ tableName: 'bench-cold-init', jwksUrl: 'https://issuer.bench.invalid/.well-known/jwks.json', maxTokenAgeSeconds: 900, logLevel: 'INFO' }),
     // The SDK warns about Node 20 on stderr; same cost for every variant, so keep it quiet.
     NODE_NO_WARNINGS: '1',
   };

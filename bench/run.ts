@@ -4,10 +4,10 @@ import { closeSync, copyFileSync, mkdirSync, openSync, rmSync, writeFileSync } f
 import { cpus } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { SERVICE_NAME, stages } from '../infra/config/stages';
+import { stages } from '../infra/config/stages';
 import { REPO_ROOT } from '../infra/constructs/node-function';
 import { startEmulators } from '../infra/local/emulators';
-import { LOCAL_AUDIENCE, LOCAL_CREDENTIALS, LOCAL_ISSUER, localDir } from '../infra/local/local-config';
+import { LOCAL_CREDENTIALS, localDir } from '../infra/local/local-config';
 import { listenOn } from '../infra/local/ports';
 import { jwksFor, loadOrCreateSigningKey } from '../infra/local/token-issuer';
 import { buildBundles, measureColdInit } from './cold-init';
@@ -15,6 +15,7 @@ import type { CutoffResult, CutoffSettings } from './cutoff';
 import { passes, printTable, targetText, type Figure } from './report';
 import type { ServiceBenchResult, ServiceBenchSettings } from './service-bench';
 import { round, type Spread } from './stats';
+import { deleteCustomerEnv } from './function-env';
 
 /**
  * `npm run bench`: the service against its floor, as ratios taken in one run (the machine is shared
@@ -175,16 +176,7 @@ async function main(): Promise<number> {
       PATH: process.env.PATH,
       ...LOCAL_CREDENTIALS,
       // What a deployed API function reads, with the production stage's log level and token age.
-      TABLE_NAME: 'bench',
-      JWKS_URL: jwks.url,
-      JWT_ISSUER: LOCAL_ISSUER,
-      JWT_ISSUER_KIND: 'oidc',
-      JWT_AUDIENCE: LOCAL_AUDIENCE,
-      JWT_CLIENT_IDS: '-',
-      JWT_SCOPE_PREFIX: '-',
-      JWT_MAX_TOKEN_AGE_SECONDS: String(prod.auth.maxTokenAgeSeconds),
-      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-      POWERTOOLS_LOG_LEVEL: prod.logs.level,
+      ...deleteCustomerEnv({ tableName: 'bench', jwksUrl: jwks.url, maxTokenAgeSeconds: prod.auth.maxTokenAgeSeconds, logLevel: prod.logs.level }),
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
       NODE_NO_WARNINGS: '1',
