@@ -57,6 +57,9 @@ export type RequestStatus = 'IN_PROGRESS' | 'SUCCESS' | 'FAILED';
 export interface Step {
   status: StepStatus;
   attempts: number;
+  /** What the step changed (logins disabled, devices revoked, sessions ended, messages sent, records erased): set when it succeeds. */
+  count?: number;
+  /** Why the last attempt failed; gone once the step succeeds. */
   lastError?: string;
   updatedAt: string;
 }

@@ -18,7 +18,7 @@ import { safeErrorText } from './safe-error';
  */
 
 export type StepOutcome =
-  | { kind: 'succeeded' }
+  | { kind: 'succeeded'; count?: number }
   /** `exhausted`: no retry will follow (last delivery before the DLQ, or a permanent failure). */
   | { kind: 'failed'; error: string; exhausted: boolean };
 
@@ -49,7 +49,9 @@ export function nextStep(current: Step | undefined, outcome: StepOutcome, at: st
   const attempts = base.attempts + 1;
   const updatedAt = later(base.updatedAt, at);
   if (outcome.kind === 'succeeded') {
-    return { step: { ...base, status: 'SUCCESS', attempts, updatedAt }, changed: true };
+    // A success says what it changed and leaves no stale error behind (a redriven step that now works).
+    const { lastError: _cleared, ...rest } = base;
+    return { step: { ...rest, status: 'SUCCESS', attempts, updatedAt, ...(outcome.count !== undefined ? { count: outcome.count } : {}) }, changed: true };
   }
   // A report older than what the step already shows still counts as an attempt (and may still
   // exhaust it), but does not overwrite the newer error text.

@@ -17,7 +17,7 @@ export function requestView(request: StoredRequest) {
   const steps = Object.fromEntries(
     Object.entries(request.steps).map(([name, step]) => [
       name,
-      { status: step.status, attempts: step.attempts, lastError: step.lastError ?? null, updatedAt: step.updatedAt },
+      { status: step.status, attempts: step.attempts, count: step.count ?? 0, lastError: step.lastError ?? null, updatedAt: step.updatedAt },
     ]),
   );
   return {

@@ -9,7 +9,10 @@ import type { WorkerLog } from './log';
 import type { ProcessedEvents, RequestProgress, WorkContext } from './ports';
 
 /** What a consumer does for one event; returns counts for the log line. Must be idempotent. */
-export type CascadeWork = (event: CascadeEvent, context: WorkContext) => Promise<Record<string, number>>;
+/** What a step's work changed: `count` (the step's count in the request status) and any detail counts for the log line. */
+export type WorkCounts = { count: number } & Record<string, number>;
+
+export type CascadeWork = (event: CascadeEvent, context: WorkContext) => Promise<WorkCounts>;
 
 export interface CascadeConsumerOptions {
   /** The consumer's name: its queue id, and the PROCESSED#<consumer> partition. */
@@ -84,7 +87,7 @@ export function createCascadeConsumer(options: CascadeConsumerOptions): (event: 
 
     try {
       const counts = await work(event, { requestId: event.requestId, eventId: event.eventId, at: now().toISOString() });
-      const result = await progress.complete(event.requestId, step, claimed.claim, now().toISOString());
+      const result = await progress.complete(event.requestId, step, claimed.claim, now().toISOString(), counts.count);
       if (result === 'no-request') log.warn('no deletion request for this event', ids);
       log.info('step done', { ...ids, outcome: result === 'claim-lost' ? 'done-elsewhere' : 'success', ...counts });
       return 'processed';

@@ -111,6 +111,6 @@ export type ProgressWriteResult = 'recorded' | 'unchanged' | 'no-request' | 'cla
 /** The deletion request's step bookkeeping, applied with the rules of shared/domain/request-progress.ts. */
 export interface RequestProgress {
   /** Marks the claim COMPLETE and the step SUCCESS in one transaction. */
-  complete(requestId: string, step: string, claim: EventClaim, at: string): Promise<ProgressWriteResult>;
+  complete(requestId: string, step: string, claim: EventClaim, at: string, count?: number): Promise<ProgressWriteResult>;
   recordFailure(requestId: string, step: string, failure: { error: string; exhausted: boolean }, at: string): Promise<ProgressWriteResult>;
 }

@@ -31,7 +31,7 @@ export class DynamoDbRequestProgressStore implements RequestProgress {
     private readonly tableName: string,
   ) {}
 
-  async complete(requestId: string, step: string, claim: EventClaim, at: string): Promise<ProgressWriteResult> {
+  async complete(requestId: string, step: string, claim: EventClaim, at: string, count?: number): Promise<ProgressWriteResult> {
     const marker = completeClaimUpdate(this.tableName, claim, at);
     for (let attempt = 0; attempt < this.maxAttempts; attempt += 1) {
       const stored = await this.read(requestId);
@@ -46,7 +46,7 @@ export class DynamoDbRequestProgressStore implements RequestProgress {
           throw error;
         }
       }
-      const transition = applyStepOutcome(stored, step, { kind: 'succeeded' }, at);
+      const transition = applyStepOutcome(stored, step, { kind: 'succeeded', ...(count !== undefined ? { count } : {}) }, at);
       const items: NonNullable<TransactWriteCommand['input']['TransactItems']> = [{ Update: marker }];
       if (transition.changed) items.push({ Update: this.requestUpdate(requestId, stored, transition) });
       try {

@@ -4,6 +4,7 @@ import { LocalIdentityProvider } from '../../adapters/identity/local-identity-pr
 import { chooseAdapter, type Environment } from '../../config/env';
 import { mapWithConcurrency } from '../concurrency';
 import type { IdentityProvider, LoginDirectory } from '../ports';
+import type { WorkCounts } from '../cascade-consumer';
 import { createStepConsumer, stepHandlerFromEnv, type StepConsumerPorts } from '../step-consumer';
 
 /** Logins handled at once: enough to hide latency, few enough to stay inside the provider's admin API rate. */
@@ -19,17 +20,19 @@ const LOGINS_IN_FLIGHT = 4;
  * enabled again (a login the provider does not know counts as done).
  */
 export function createDisableLoginsHandler(ports: StepConsumerPorts & { identity: IdentityProvider; logins: LoginDirectory }) {
-  return createStepConsumer('identity', ports, async (event, context): Promise<Record<string, number>> => {
+  return createStepConsumer('identity', ports, async (event, context): Promise<WorkCounts> => {
     const { subject } = event;
     if (event.eventType === 'customer.restored') {
       // A restore: the logins the deletion disabled are enabled again; a login deleted on its own (v2) stays disabled.
       const active = await ports.logins.activeLoginIdsOf(subject.customerId);
       const enabled = await mapWithConcurrency(active, LOGINS_IN_FLIGHT, (id) => ports.identity.enable({ id, customerId: subject.customerId }));
-      return { enabled: enabled.filter((o) => o === 'enabled').length, unknown: enabled.filter((o) => o === 'unknown').length };
+      const count = enabled.filter((o) => o === 'enabled').length;
+      return { count, enabled: count, unknown: enabled.filter((o) => o === 'unknown').length };
     }
     const ids = subject.type === 'user' ? [subject.userId] : await ports.logins.loginIdsOf(subject.customerId);
     const outcomes = await mapWithConcurrency(ids, LOGINS_IN_FLIGHT, (id) => ports.identity.signOutAndDisable({ id, customerId: subject.customerId }, context));
-    return { disabled: outcomes.filter((o) => o === 'disabled').length, unknown: outcomes.filter((o) => o === 'unknown').length };
+    const count = outcomes.filter((o) => o === 'disabled').length;
+    return { count, disabled: count, unknown: outcomes.filter((o) => o === 'unknown').length };
   });
 }
 

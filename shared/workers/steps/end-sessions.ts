@@ -5,7 +5,10 @@ import { createStepConsumer, stepHandlerFromEnv, type StepConsumerPorts } from '
 
 /** Step `sessions`: every ACTIVE VPN session of the deleted subject is ended through the VPN session gateway port. */
 export function createEndSessionsHandler(ports: StepConsumerPorts & { sessions: VpnSessionGateway }) {
-  return createStepConsumer('sessions', ports, (event, context) => ports.sessions.terminateActiveSessions(event.subject, context));
+  return createStepConsumer('sessions', ports, async (event, context) => {
+    const { terminated } = await ports.sessions.terminateActiveSessions(event.subject, context);
+    return { count: terminated, terminated };
+  });
 }
 
 export function endSessionsFromEnv(env: Environment) {

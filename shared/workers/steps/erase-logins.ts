@@ -9,8 +9,9 @@ import { createStepConsumer, stepHandlerFromEnv, type StepConsumerPorts } from '
  */
 export function createEraseLoginsHandler(ports: StepConsumerPorts & { logins: LoginEraser }) {
   return createStepConsumer('erasure', ports, async (event, context) => {
-    if (event.subject.type !== 'customer') return { erased: 0 };
-    return ports.logins.eraseRemaining(event.subject.customerId, context);
+    if (event.subject.type !== 'customer') return { count: 0, erased: 0 };
+    const { erased } = await ports.logins.eraseRemaining(event.subject.customerId, context);
+    return { count: erased, erased };
   });
 }
 

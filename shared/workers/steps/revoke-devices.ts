@@ -5,7 +5,10 @@ import { createStepConsumer, stepHandlerFromEnv, type StepConsumerPorts } from '
 
 /** Step `devices`: every ACTIVE device of the deleted subject becomes REVOKED (revokedAt, revokedByRequestId). */
 export function createRevokeDevicesHandler(ports: StepConsumerPorts & { devices: DeviceRevoker }) {
-  return createStepConsumer('devices', ports, (event, context) => ports.devices.revokeAll(event.subject, context));
+  return createStepConsumer('devices', ports, async (event, context) => {
+    const { revoked } = await ports.devices.revokeAll(event.subject, context);
+    return { count: revoked, revoked };
+  });
 }
 
 export function revokeDevicesFromEnv(env: Environment) {

@@ -9,7 +9,10 @@ import { createStepConsumer, stepHandlerFromEnv, type StepConsumerPorts } from '
 
 /** Step `email`: a plain-text deletion notice to the subject's address (SES in AWS, the .eml sink locally). */
 export function createSendEmailHandler(ports: StepConsumerPorts & { mail: MailSender; contacts: ContactDirectory; sender: string }) {
-  return createStepConsumer('email', ports, (event) => sendDeletionEmail(event, ports.contacts, ports.mail, ports.sender));
+  return createStepConsumer('email', ports, async (event) => {
+    const { sent } = await sendDeletionEmail(event, ports.contacts, ports.mail, ports.sender);
+    return { count: sent, sent };
+  });
 }
 
 /** MAIL_TRANSPORT selects the mail adapter: `ses` in AWS, `sink:<directory>` (an .eml file per message) in the local stack. */

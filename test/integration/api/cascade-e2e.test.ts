@@ -69,7 +69,15 @@ it('v2: a user deletion goes from IN_PROGRESS to SUCCESS, touching only that use
     const view = (status.json.content as { status: string }[])[0];
     return view?.status === 'SUCCESS' ? view : undefined;
   }, 20000, 'request SUCCESS');
-  expect(done).toMatchObject({ steps: { devices: { status: 'SUCCESS' }, sessions: { status: 'SUCCESS' }, email: { status: 'SUCCESS' } } });
+  // Each step says what it changed: u-leave's two devices, its one session, one notice, its one login.
+  expect(done).toMatchObject({
+    steps: {
+      devices: { status: 'SUCCESS', count: 2, lastError: null },
+      sessions: { status: 'SUCCESS', count: 1, lastError: null },
+      email: { status: 'SUCCESS', count: 1, lastError: null },
+      identity: { status: 'SUCCESS', count: 1, lastError: null },
+    },
+  });
   // Access ended when the last of the access steps succeeded (the email step does not count).
   const view = done as unknown as { accessRevokedAt?: string; steps: Record<string, { updatedAt: string }> };
   const accessSteps = stepsFor('user.delete', 'hard').filter((step) => step.cutsAccess);

@@ -35,7 +35,7 @@ function recordingWork(failFor: (event: CascadeEvent) => Error | undefined = () 
     calls.push(event.eventId);
     const error = failFor(event);
     if (error) throw error;
-    return { revoked: 2 };
+    return { count: 2, revoked: 2 };
   };
   return { work, calls };
 }
@@ -188,7 +188,9 @@ describe('cascade consumer', () => {
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
-    expect(progress.get(event.requestId).steps.devices).toMatchObject({ status: 'SUCCESS', attempts: 2, lastError: 'Unexpected error' });
+    // The success records what it changed and clears the earlier failure's error (SPEC: lastError is cleared when the step succeeds).
+    expect(progress.get(event.requestId).steps.devices).toMatchObject({ status: 'SUCCESS', attempts: 2, count: 2 });
+    expect(progress.get(event.requestId).steps.devices).not.toHaveProperty('lastError');
     expect(progress.get(event.requestId).status).toBe('SUCCESS');
   });
 
@@ -250,7 +252,7 @@ describe('send-email through the consumer', () => {
     // Prepare
     const mail = new RecordingMailSender();
     const event = emailEventFactory();
-    const { handler, progress } = setup((e) => sendDeletionEmail(e, noContacts, mail, 'no-reply@customer-deletion.test'));
+    const { handler, progress } = setup(async (e) => ({ count: (await sendDeletionEmail(e, noContacts, mail, 'no-reply@customer-deletion.test')).sent }));
     withRequests(progress, [event]);
 
     // Act
@@ -271,7 +273,7 @@ describe('send-email through the consumer', () => {
       },
     };
     const records: SQSRecord[] = [sqsRecordFactory(event, { receiveCount: MAX_RECEIVE_COUNT })];
-    const { handler, progress, log } = setup((e) => sendDeletionEmail(e, noContacts, rejecting, 'no-reply@customer-deletion.test'));
+    const { handler, progress, log } = setup(async (e) => ({ count: (await sendDeletionEmail(e, noContacts, rejecting, 'no-reply@customer-deletion.test')).sent }));
     withRequests(progress, [event]);
 
     // Act

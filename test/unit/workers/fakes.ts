@@ -49,9 +49,9 @@ export class InMemoryRequestProgress implements RequestProgress {
     return request;
   }
 
-  async complete(requestId: string, step: string, claim: EventClaim, at: string): Promise<ProgressWriteResult> {
+  async complete(requestId: string, step: string, claim: EventClaim, at: string, count?: number): Promise<ProgressWriteResult> {
     if (!this.processed.complete(claim)) return 'claim-lost';
-    return this.apply(requestId, step, { kind: 'succeeded' }, at);
+    return this.apply(requestId, step, { kind: 'succeeded', ...(count !== undefined ? { count } : {}) }, at);
   }
 
   async recordFailure(requestId: string, step: string, failure: { error: string; exhausted: boolean }, at: string): Promise<ProgressWriteResult> {

@@ -49,14 +49,14 @@ describe('nextStep', () => {
     expect(result).toEqual({ step: done, changed: false });
   });
 
-  it('records the failed attempt with its error and keeps it after a later success', () => {
+  it('records the failed attempt with its error, and a later success clears it and records its count', () => {
     // Act
     const afterFailure = nextStep(step('PENDING'), failed(false, 'Unexpected error (TimeoutError)'), T1).step;
-    const afterSuccess = nextStep(afterFailure, succeeded, T2).step;
+    const afterSuccess = nextStep(afterFailure, { kind: 'succeeded', count: 3 }, T2).step;
 
     // Assess
     expect(afterFailure).toEqual({ status: 'PENDING', attempts: 1, lastError: 'Unexpected error (TimeoutError)', updatedAt: T1 });
-    expect(afterSuccess).toEqual({ status: 'SUCCESS', attempts: 2, lastError: 'Unexpected error (TimeoutError)', updatedAt: T2 });
+    expect(afterSuccess).toEqual({ status: 'SUCCESS', attempts: 2, count: 3, updatedAt: T2 });
   });
 
   it('an out-of-order (older) failure counts as an attempt but neither rewinds updatedAt nor overwrites a newer error', () => {
