@@ -14,6 +14,11 @@ export type WorkCounts = { count: number } & Record<string, number>;
 
 export type CascadeWork = (event: CascadeEvent, context: WorkContext) => Promise<WorkCounts>;
 
+/** A step whose work changes one kind of thing: that number is its count, under its own name in the log. */
+export function counted(name: string, changed: number): WorkCounts {
+  return { count: changed, [name]: changed };
+}
+
 export interface CascadeConsumerOptions {
   /** The consumer's name: its queue id, and the PROCESSED#<consumer> partition. */
   consumer: QueueId;

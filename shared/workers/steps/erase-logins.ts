@@ -1,6 +1,7 @@
 import { DynamoDbLoginEraser } from '../../adapters/dynamodb/cascade-store';
 import type { Environment } from '../../config/env';
 import type { LoginEraser } from '../ports';
+import { counted } from '../cascade-consumer';
 import { createStepConsumer, stepHandlerFromEnv, type StepConsumerPorts } from '../step-consumer';
 
 /**
@@ -9,9 +10,8 @@ import { createStepConsumer, stepHandlerFromEnv, type StepConsumerPorts } from '
  */
 export function createEraseLoginsHandler(ports: StepConsumerPorts & { logins: LoginEraser }) {
   return createStepConsumer('erasure', ports, async (event, context) => {
-    if (event.subject.type !== 'customer') return { count: 0, erased: 0 };
-    const { erased } = await ports.logins.eraseRemaining(event.subject.customerId, context);
-    return { count: erased, erased };
+    if (event.subject.type !== 'customer') return counted('erased', 0);
+    return counted('erased', (await ports.logins.eraseRemaining(event.subject.customerId, context)).erased);
   });
 }
 

@@ -1,14 +1,12 @@
 import { DynamoDbDeviceRevoker } from '../../adapters/dynamodb/cascade-store';
 import type { Environment } from '../../config/env';
 import type { DeviceRevoker } from '../ports';
+import { counted } from '../cascade-consumer';
 import { createStepConsumer, stepHandlerFromEnv, type StepConsumerPorts } from '../step-consumer';
 
 /** Step `devices`: every ACTIVE device of the deleted subject becomes REVOKED (revokedAt, revokedByRequestId). */
 export function createRevokeDevicesHandler(ports: StepConsumerPorts & { devices: DeviceRevoker }) {
-  return createStepConsumer('devices', ports, async (event, context) => {
-    const { revoked } = await ports.devices.revokeAll(event.subject, context);
-    return { count: revoked, revoked };
-  });
+  return createStepConsumer('devices', ports, async (event, context) => counted('revoked', (await ports.devices.revokeAll(event.subject, context)).revoked));
 }
 
 export function revokeDevicesFromEnv(env: Environment) {

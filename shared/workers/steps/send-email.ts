@@ -5,14 +5,12 @@ import { SesMailSender } from '../../adapters/mail/ses-sender';
 import { chooseAdapter, requireEnv, type Environment } from '../../config/env';
 import { sendDeletionEmail } from '../deletion-email';
 import type { ContactDirectory, MailSender } from '../ports';
+import { counted } from '../cascade-consumer';
 import { createStepConsumer, stepHandlerFromEnv, type StepConsumerPorts } from '../step-consumer';
 
 /** Step `email`: a plain-text deletion notice to the subject's address (SES in AWS, the .eml sink locally). */
 export function createSendEmailHandler(ports: StepConsumerPorts & { mail: MailSender; contacts: ContactDirectory; sender: string }) {
-  return createStepConsumer('email', ports, async (event) => {
-    const { sent } = await sendDeletionEmail(event, ports.contacts, ports.mail, ports.sender);
-    return { count: sent, sent };
-  });
+  return createStepConsumer('email', ports, async (event) => counted('sent', (await sendDeletionEmail(event, ports.contacts, ports.mail, ports.sender)).sent));
 }
 
 /** MAIL_TRANSPORT selects the mail adapter: `ses` in AWS, `sink:<directory>` (an .eml file per message) in the local stack. */
