@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { publishKeyFile, readKeyFile } from '../../shared/adapters/keys/key-file';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, signingKeyFile } from './local-config';
 
 export const LOCAL_SIGNING_ALG = 'ES256';
@@ -22,26 +21,14 @@ function publicMembers(jwk: JWK): JWK {
 /**
  * Loads the local signing key, creating it on first use (kept under `.local/`, git-ignored).
  * Several processes may get here at once on a fresh checkout (`npm start`, `npm run token`, test
- * workers): the key is written to a private temporary file and published with link(), which
- * fails if the file exists, so exactly one key wins and every caller returns that one.
+ * workers): shared/adapters/keys/key-file.ts makes exactly one key win, and every caller returns it.
  */
 export async function loadOrCreateSigningKey(file = signingKeyFile): Promise<StoredKey> {
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as StoredKey;
+  const existing = readKeyFile<StoredKey>(file);
+  if (existing) return existing;
   const { privateKey } = await generateKeyPair(LOCAL_SIGNING_ALG, { extractable: true });
   const privateJwk = await exportJWK(privateKey);
-  const stored: StoredKey = { kid: randomUUID(), alg: LOCAL_SIGNING_ALG, privateJwk, publicJwk: publicMembers(privateJwk) };
-  mkdirSync(dirname(file), { recursive: true });
-  const temporary = `${file}.${randomUUID()}.tmp`;
-  writeFileSync(temporary, JSON.stringify(stored, null, 2), { mode: 0o600 });
-  try {
-    linkSync(temporary, file);
-    return stored;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return JSON.parse(readFileSync(file, 'utf8')) as StoredKey;
-  } finally {
-    rmSync(temporary, { force: true });
-  }
+  return publishKeyFile(file, { kid: randomUUID(), alg: LOCAL_SIGNING_ALG, privateJwk, publicJwk: publicMembers(privateJwk) });
 }
 
 /** The JWKS document served at /.well-known/jwks.json. */
