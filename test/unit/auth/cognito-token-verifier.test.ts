@@ -1,6 +1,5 @@
 import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import { createTokenVerifier, type TokenVerifier } from '../../../shared/auth/token-verifier';
-import { UnauthorizedError } from '../../../shared/domain/errors';
 import {
   bearer,
   COGNITO_CLIENT_ID,
@@ -21,19 +20,9 @@ import {
   unsignedToken,
   validClaims,
   withClaims,
+  expectUnauthorized,
   type TestKey,
 } from './token-factory';
-
-/** Resolves to the UnauthorizedError `act` threw, or fails the test. */
-async function expectUnauthorized(act: Promise<unknown>, reason: string): Promise<UnauthorizedError> {
-  const error: unknown = await act.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UnauthorizedError);
-  expect((error as UnauthorizedError).reason).toBe(reason);
-  return error as UnauthorizedError;
-}
 
 /** Tokens shaped like a Cognito user pool's: RS256 (and ES256) with a `kid`, no `typ`, Cognito's claims. */
 describe('createTokenVerifier for a Cognito user pool', () => {

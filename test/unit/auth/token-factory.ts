@@ -1,3 +1,4 @@
+import { UnauthorizedError } from '../../../shared/domain/errors';
 import { createHmac, randomUUID, webcrypto } from 'node:crypto';
 import { exportJWK, exportSPKI, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import type { CognitoVerifierConfig, OidcVerifierConfig } from '../../../shared/auth/token-verifier';
@@ -182,4 +183,15 @@ export const bearer = (token: string): string => `Bearer ${token}`;
 /** jose's `CryptoKey` type is structural; at runtime it is the platform's WebCrypto key. */
 function privateKeyOf(key: TestKey): webcrypto.CryptoKey {
   return key.privateKey as unknown as webcrypto.CryptoKey;
+}
+
+/** Resolves to the UnauthorizedError `act` threw, or fails the test. */
+export async function expectUnauthorized(act: Promise<unknown>, reason: string): Promise<UnauthorizedError> {
+  const error: unknown = await act.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(UnauthorizedError);
+  expect((error as UnauthorizedError).reason).toBe(reason);
+  return error as UnauthorizedError;
 }

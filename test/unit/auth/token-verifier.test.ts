@@ -1,6 +1,6 @@
 import { createLocalJWKSet, errors, type JWTVerifyGetKey } from 'jose';
 import { createTokenVerifier, MAX_TOKEN_BYTES, type TokenVerifier } from '../../../shared/auth/token-verifier';
-import { DependencyUnavailableError, UnauthorizedError } from '../../../shared/domain/errors';
+import { DependencyUnavailableError } from '../../../shared/domain/errors';
 import {
   bearer,
   createTestKey,
@@ -17,19 +17,9 @@ import {
   unsignedToken,
   validClaims,
   withClaims,
+  expectUnauthorized,
   type TestKey,
 } from './token-factory';
-
-/** Resolves to the UnauthorizedError `act` threw, or fails the test. */
-async function expectUnauthorized(act: Promise<unknown>, reason: string): Promise<UnauthorizedError> {
-  const error: unknown = await act.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UnauthorizedError);
-  expect((error as UnauthorizedError).reason).toBe(reason);
-  return error as UnauthorizedError;
-}
 
 async function expectJwksUnavailable(act: Promise<unknown>): Promise<DependencyUnavailableError> {
   const error: unknown = await act.then(
