@@ -16,6 +16,7 @@ export function deleteCustomerEnv(values: { tableName: string; jwksUrl: string; 
     identity: { provider: 'local:/dev/null' },
     receipts: { key: 'file:/dev/null', issuer: 'https://receipts.bench.invalid', retiredKeys: '[]' },
     lifecycle: { retentionSeconds: 30 * 24 * 3600 },
+    sla: { completionSlaHours: 24, republishAfterMinutes: 15 },
     logLevel: values.logLevel,
   });
 }

@@ -22,8 +22,23 @@ export const table = {
     /** Sparse: only DELETED customers waiting for their purge (`purgePk` set by a soft delete, removed by
      * a purge or a restore), by purge date: the scheduled purge's "who is due" (never a scan). */
     { indexName: 'byPurgeDate', partitionKey: 'purgePk', sortKey: 'purgeAfter' },
+    /** Requests by creation time over all accounts (the ADMIN list, the SLA check, the reconciler), spread over
+     * REQUEST_SHARDS partitions per state (`REQUESTS_OPEN#<n>` until the request is SUCCESS with its receipt
+     * stored, then `REQUESTS_DONE#<n>`), so a bulk run writes no single hot partition and the unfinished ones are
+     * read without the history. Only the filters' attributes are projected: the page itself is read from the table. */
+    { indexName: 'byTime', partitionKey: 'timePk', sortKey: 'timeSk', nonKeyAttributes: ['status', 'type'] },
   ],
 } as const;
+
+/** How many partitions of `byTime` hold each state's requests (fixed: changing it would strand indexed items). */
+export const REQUEST_SHARDS = 8;
+
+/**
+ * The indexes the deployed table already has. CloudFormation adds at most one global secondary index
+ * per table update, so a release may add one index beyond this list, never two; after deploying it,
+ * add its name here (test/infra/table-indexes.test.ts holds both to that).
+ */
+export const deployedIndexes: readonly IndexName[] = ['byParent', 'byPurgeDate'];
 
 export type IndexName = (typeof table.globalSecondaryIndexes)[number]['indexName'];
 
@@ -55,7 +70,12 @@ export type Link =
   /** The deletion-receipt key (SPEC "Signed deletion receipt"): RECEIPT_KEY (`kms:<key ARN>` in AWS, `file:<path>`
    * locally) and, in AWS, exactly one action on that key: `sign` → RECEIPT_ISSUER and `kms:Sign`; `publish` →
    * RECEIPT_RETIRED_KEYS (the stage's retired public keys) and `kms:GetPublicKey`. */
-  | { to: 'receipt-key'; use: 'sign' | 'publish' };
+  | { to: 'receipt-key'; use: 'sign' | 'publish' }
+  /** The completion SLA (SPEC "Requests"): COMPLETION_SLA_HOURS, from which a request's `dueAt` and `overdue` follow. No AWS permission. */
+  | { to: 'sla' }
+  /** The reconciler's threshold: OUTBOX_REPUBLISH_AFTER_MINUTES, how old an unpublished outbox item (or an unsigned
+   * receipt) must be before the reconciler sends it again. No AWS permission. */
+  | { to: 'reconciler' };
 
 /** Which requests a step joins: a request type, optionally only in some modes. */
 export interface StepMembership {
@@ -312,7 +332,18 @@ export const apiFunctions: readonly ApiFunctionSpec[] = [
     timeoutSeconds: 10,
     memoryMb: 512,
     // One BatchGetItem: the request, and the actor's account and login (its standing).
-    links: [{ to: 'token-verifier' }, { to: 'table', actions: ['BatchGetItem'], keyPrefixes: ['REQUEST#', 'CUSTOMER#'] }],
+    links: [{ to: 'token-verifier' }, { to: 'sla' }, { to: 'table', actions: ['BatchGetItem'], keyPrefixes: ['REQUEST#', 'CUSTOMER#'] }],
+  },
+  {
+    kind: 'api',
+    name: 'list-requests',
+    entry: 'functions/api/list-requests.ts',
+    routes: [{ method: 'GET', path: '/api/v2/requests' }],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    // Queries of the account's partition of byParent, or of byTime's shards (keys and counts only), then one
+    // BatchGetItem: the page's requests and the actor's standing.
+    links: [{ to: 'token-verifier' }, { to: 'sla' }, { to: 'table', actions: ['BatchGetItem'], keyPrefixes: ['REQUEST#', 'CUSTOMER#'], indexes: ['byParent', 'byTime'] }],
   },
   {
     kind: 'api',
@@ -506,6 +537,10 @@ export const LIFECYCLE_VARIABLES = ['RETENTION_SECONDS'] as const;
 /** The receipt key's source (`kms:<key ARN>` or `file:<path>`), the receipts' `iss`, and the retired public keys (a JSON array of JWKs) the keys route still lists. */
 export const RECEIPT_SIGN_VARIABLES = ['RECEIPT_KEY', 'RECEIPT_ISSUER'] as const;
 export const RECEIPT_PUBLISH_VARIABLES = ['RECEIPT_KEY', 'RECEIPT_RETIRED_KEYS'] as const;
+/** Hours a request has to reach SUCCESS: the stage's `completionSlaHours` (default 24). */
+export const SLA_VARIABLES = ['COMPLETION_SLA_HOURS'] as const;
+/** Minutes after which the reconciler republishes an outbox item the relay never removed: the stage's `reconciler.republishAfterMinutes` (default 15). */
+export const RECONCILER_VARIABLES = ['OUTBOX_REPUBLISH_AFTER_MINUTES'] as const;
 
 export type EnvName =
   | (typeof COMMON_VARIABLES)[number]
@@ -516,6 +551,8 @@ export type EnvName =
   | (typeof LIFECYCLE_VARIABLES)[number]
   | (typeof RECEIPT_SIGN_VARIABLES)[number]
   | (typeof RECEIPT_PUBLISH_VARIABLES)[number]
+  | (typeof SLA_VARIABLES)[number]
+  | (typeof RECONCILER_VARIABLES)[number]
   | `${string}_QUEUE_URL`;
 
 /** The variables one link gives a function. */
@@ -535,6 +572,10 @@ export function linkVariables(link: Link): EnvName[] {
       return [...LIFECYCLE_VARIABLES];
     case 'receipt-key':
       return link.use === 'sign' ? [...RECEIPT_SIGN_VARIABLES] : [...RECEIPT_PUBLISH_VARIABLES];
+    case 'sla':
+      return [...SLA_VARIABLES];
+    case 'reconciler':
+      return [...RECONCILER_VARIABLES];
   }
 }
 

@@ -20,6 +20,8 @@ export interface EnvironmentValues {
   receipts: { key: string; issuer: string; retiredKeys: string };
   /** RETENTION_SECONDS: how long a soft-deleted customer is kept before the scheduled purge. */
   lifecycle: { retentionSeconds: number };
+  /** COMPLETION_SLA_HOURS and OUTBOX_REPUBLISH_AFTER_MINUTES: when a request is overdue, when the reconciler steps in. */
+  sla: { completionSlaHours: number; republishAfterMinutes: number };
   logLevel: string;
 }
 
@@ -35,6 +37,8 @@ export function variableValues(values: EnvironmentValues): Record<EnvName, strin
     RECEIPT_ISSUER: values.receipts.issuer,
     RECEIPT_RETIRED_KEYS: values.receipts.retiredKeys,
     RETENTION_SECONDS: String(values.lifecycle.retentionSeconds),
+    COMPLETION_SLA_HOURS: String(values.sla.completionSlaHours),
+    OUTBOX_REPUBLISH_AFTER_MINUTES: String(values.sla.republishAfterMinutes),
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     POWERTOOLS_LOG_LEVEL: values.logLevel,
     ...Object.fromEntries(queueIds.map((id) => [queueUrlVariable(id), values.queueUrls[id]])),

@@ -43,6 +43,13 @@ export interface StageConfig {
   lifecycle?: {
     retentionDays: number;
   };
+  /** Requests' completion SLA (SPEC "Requests"): a request not SUCCESS `completionSlaHours` after its creation is
+   * overdue (default 24). The reconciler republishes outbox items (and re-asks for receipts) older than
+   * `republishAfterMinutes` (default 15). */
+  sla?: {
+    completionSlaHours?: number;
+    republishAfterMinutes?: number;
+  };
   /** Signed deletion receipts (SPEC "Signed deletion receipt"): their `iss`, and the public keys of retired
    * receipt keys (JWKs, public members only), which the keys route keeps listing so that old receipts verify. */
   receipts?: {
@@ -123,6 +130,18 @@ export function retentionSecondsOf(config: Pick<StageConfig, 'lifecycle'>): numb
   return (config.lifecycle?.retentionDays ?? DEFAULT_RETENTION_DAYS) * 24 * 3600;
 }
 
+/** A request's completion SLA when a stage does not say (SPEC "Requests"), and the reconciler's threshold. */
+export const DEFAULT_COMPLETION_SLA_HOURS = 24;
+export const DEFAULT_REPUBLISH_AFTER_MINUTES = 15;
+
+/** The stage's SLA settings, as COMPLETION_SLA_HOURS and OUTBOX_REPUBLISH_AFTER_MINUTES carry them. */
+export function slaSettingsOf(config: Pick<StageConfig, 'sla'>): { completionSlaHours: number; republishAfterMinutes: number } {
+  return {
+    completionSlaHours: config.sla?.completionSlaHours ?? DEFAULT_COMPLETION_SLA_HOURS,
+    republishAfterMinutes: config.sla?.republishAfterMinutes ?? DEFAULT_REPUBLISH_AFTER_MINUTES,
+  };
+}
+
 /** A retired receipt key's public part (an EC P-256 JWK). */
 export interface RetiredReceiptKey {
   kty: 'EC';
@@ -164,6 +183,9 @@ export function validateStageConfig(config: StageConfig): void {
   }
   const retentionDays = config.lifecycle?.retentionDays ?? DEFAULT_RETENTION_DAYS;
   if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) problems.push('lifecycle.retentionDays must be a whole number of days from 1 to 3650');
+  const sla = slaSettingsOf(config);
+  if (!Number.isInteger(sla.completionSlaHours) || sla.completionSlaHours < 1 || sla.completionSlaHours > 24 * 90) problems.push('sla.completionSlaHours must be a whole number of hours from 1 to 2160');
+  if (!Number.isInteger(sla.republishAfterMinutes) || sla.republishAfterMinutes < 1 || sla.republishAfterMinutes > 24 * 60) problems.push('sla.republishAfterMinutes must be a whole number of minutes from 1 to 1440');
   if (!COGNITO_USER_POOL_ID.test(config.identity.userPoolId)) problems.push('identity.userPoolId must be a Cognito user pool id (<region>_<suffix>)');
   if (!(config.throttle.rateLimit > 0) || !(config.throttle.burstLimit >= 1) || !Number.isInteger(config.throttle.burstLimit)) {
     problems.push('throttle.rateLimit must be > 0 and throttle.burstLimit a positive integer');

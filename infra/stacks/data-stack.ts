@@ -1,5 +1,5 @@
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, StreamViewType, TableEncryptionV2, TableV2, type ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, ProjectionType, StreamViewType, TableEncryptionV2, TableV2, type ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { table as tableSpec } from '../catalog';
 import type { StageConfig } from '../config/stages';
@@ -24,6 +24,7 @@ export class DataStack extends Stack {
         indexName: gsi.indexName,
         partitionKey: { name: gsi.partitionKey, type: AttributeType.STRING },
         sortKey: { name: gsi.sortKey, type: AttributeType.STRING },
+        ...('nonKeyAttributes' in gsi ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...gsi.nonKeyAttributes] } : {}),
       })),
       // TableV2 bills on demand unless told otherwise: nothing to pay for while idle but storage.
       timeToLiveAttribute: tableSpec.ttlAttribute,

@@ -4,7 +4,7 @@ import { queueIds, type QueueId } from '../catalog';
 import { assertCatalogIsSound } from '../config/catalog-rules';
 import type { EnvironmentValues } from '../config/lambda-environment';
 import type { LinkResources } from '../constructs/node-function';
-import { retentionSecondsOf, SERVICE_NAME, type StageConfig } from '../config/stages';
+import { retentionSecondsOf, SERVICE_NAME, slaSettingsOf, type StageConfig } from '../config/stages';
 import { ApiStack } from './api-stack';
 import { DataStack } from './data-stack';
 import { MessagingStack } from './messaging-stack';
@@ -49,6 +49,7 @@ export function createServiceStacks(scope: Construct, config: StageConfig, env?:
     identity: { provider: `cognito:${config.identity.userPoolId}` },
     receipts: { key: `kms:${keys.receiptKey.keyArn}`, ...receiptSettingsOf(config) },
     lifecycle: { retentionSeconds: retentionSecondsOf(config) },
+    sla: slaSettingsOf(config),
     logLevel: config.logs.level,
   };
   const resources: LinkResources = {

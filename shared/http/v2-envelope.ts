@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { StoredRequest } from '../domain/request-query';
+import { slaView } from '../domain/request-sla';
 import { jsonResponse } from './error-mapping';
 
 /** The v2 success ACK: one page holding the given elements (SPEC.md, API v2). */
@@ -12,8 +13,14 @@ export function v2Ack(content: readonly unknown[]): APIGatewayProxyStructuredRes
   });
 }
 
-/** What a caller sees of a deletion request: status, subject and each step; no owner internals. */
-export function requestView(request: StoredRequest) {
+/** How a request's view tells its SLA: the stage's completion SLA and the time of the read. */
+export interface SlaClock {
+  completionSlaHours: number;
+  now: Date;
+}
+
+/** What a caller sees of a deletion request (SPEC "Requests"): who asked and why, its SLA, each step; no owner internals. */
+export function requestView(request: StoredRequest, sla: SlaClock) {
   const steps = Object.fromEntries(
     Object.entries(request.steps).map(([name, step]) => [
       name,
@@ -27,7 +34,11 @@ export function requestView(request: StoredRequest) {
     createdAt: request.createdAt,
     updatedAt: request.updatedAt,
     subject: request.subject,
+    actor: { sub: request.actor.sub, role: request.actor.role, accountId: request.actor.accountId },
     mode: request.mode,
+    ...(typeof request.reason === 'string' ? { reason: request.reason } : {}),
+    ...(typeof request.ticket === 'string' ? { ticket: request.ticket } : {}),
+    ...slaView(request, sla.completionSlaHours, sla.now),
     ...(request.accessRevokedAt ? { accessRevokedAt: request.accessRevokedAt } : {}),
     steps,
   };

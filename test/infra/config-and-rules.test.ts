@@ -36,6 +36,7 @@ const devValues: EnvironmentValues = {
   identity: { provider: `cognito:${stages.dev.identity.userPoolId}` },
   receipts: { key: 'kms:arn:aws:kms:us-east-1:000000000000:key/receipt', issuer: 'https://api.dev.example.com/deletion-receipts', retiredKeys: '[]' },
   lifecycle: { retentionSeconds: 30 * 24 * 3600 },
+  sla: { completionSlaHours: 24, republishAfterMinutes: 15 },
   logLevel: stages.dev.logs.level,
 };
 

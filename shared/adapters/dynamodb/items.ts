@@ -1,5 +1,5 @@
 import type { Customer, DeletionRequest, User } from '../../domain/model';
-import { keys } from './keys';
+import { keys, requestIndexKeys } from './keys';
 
 /** Item builders for the entities the seed and tests create; the deletion repository reads them back. */
 
@@ -66,5 +66,7 @@ export function requestItem(request: DeletionRequest): Record<string, unknown> {
     entityType: 'request',
     ownerAccountId: request.actor.accountId,
     ...request,
+    // Listed under its account and, while unfinished, among the open requests (the SLA check, the reconciler).
+    ...requestIndexKeys(request, 'OPEN'),
   };
 }

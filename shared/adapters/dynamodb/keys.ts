@@ -1,3 +1,4 @@
+import { REQUEST_SHARDS } from '../../../infra/catalog';
 /**
  * The single-table key scheme. Everything that touches the table builds keys here, so the
  * layout is written down once:
@@ -12,6 +13,14 @@
  *   IDEMPOTENCY#<account>#<k>  IDEMPOTENCY        first response for an Idempotency-Key (TTL)
  *   OUTBOX#<requestId>         EVENT#<queueId>    cascade event waiting for the relay
  *   PROCESSED#<consumer>       <eventId>          consumer idempotency marker (TTL)
+ *
+ * Index keys (overloaded: one index, several kinds of item, told apart by the key's prefix):
+ *
+ *   byParent    gsi1pk PARENT#<parentId>          gsi1sk CUSTOMER#<id>             a live customer, under its parent
+ *               gsi1pk ACCOUNT#<accountId>        gsi1sk <createdAt>#<requestId>   a request, under its requesting account
+ *   byPurgeDate purgePk PURGE                     purgeAfter <iso time>            a DELETED customer waiting for its purge
+ *   byTime      timePk REQUESTS_OPEN#<shard>      timeSk <createdAt>#<requestId>   a request until it is SUCCESS with its receipt
+ *               timePk REQUESTS_DONE#<shard>      timeSk <createdAt>#<requestId>   then (the receipt store moves it)
  */
 export const keys = {
   customer: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' }),
@@ -29,4 +38,36 @@ export const keys = {
   outboxPrefix: 'OUTBOX#',
   processed: (consumer: string, eventId: string) => ({ pk: `PROCESSED#${consumer}`, sk: eventId }),
   prefixes: { user: 'USER#', device: 'DEVICE#', session: 'SESSION#' },
+  /** A request under its requesting account (byParent): its list, newest first. */
+  accountRequests: (accountId: string) => ({ gsi1pk: `ACCOUNT#${accountId}` }),
+  /** A request's place in the all-accounts index (byTime), open or done. */
+  requestsShard: (state: RequestIndexState, shard: number) => ({ timePk: `REQUESTS_${state}#${shard}` }),
+  /** Both indexes sort a request by creation time, then id (unique, and the order of ties). */
+  requestSortKey: (createdAt: string, requestId: string) => `${createdAt}#${requestId}`,
 } as const;
+
+export type RequestIndexState = 'OPEN' | 'DONE';
+
+/**
+ * The byTime shard of a request: FNV-1a of its id, modulo REQUEST_SHARDS. Stable (a request never
+ * changes shard, only state) and even enough that a bulk run spreads over all shards.
+ */
+export function requestShard(requestId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < requestId.length; i += 1) {
+    hash ^= requestId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % REQUEST_SHARDS;
+}
+
+/** The index keys a request item carries: under its account (byParent) and in its shard (byTime). */
+export function requestIndexKeys(request: { requestId: string; createdAt: string; actor: { accountId: string } }, state: RequestIndexState) {
+  const sortKey = keys.requestSortKey(request.createdAt, request.requestId);
+  return {
+    ...keys.accountRequests(request.actor.accountId),
+    gsi1sk: sortKey,
+    ...keys.requestsShard(state, requestShard(request.requestId)),
+    timeSk: sortKey,
+  };
+}

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReceiptStore, RequestForReceipt } from '../../receipts/receipt-signer';
 import type { TableRef } from './client';
-import { keys } from './keys';
+import { keys, requestShard } from './keys';
 
 /** Receipts on their request item (`receipt`, `receiptSignedAt`); `receiptPending` set by the progress store. */
 export class DynamoDbReceiptStore implements ReceiptStore {
@@ -27,11 +27,12 @@ export class DynamoDbReceiptStore implements ReceiptStore {
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: keys.request(requestId),
-          UpdateExpression: 'SET receipt = :receipt, receiptSignedAt = :at REMOVE receiptPending',
+          // Done: the request leaves the open requests the SLA check and the reconciler read (keys.ts, byTime).
+          UpdateExpression: 'SET receipt = :receipt, receiptSignedAt = :at, timePk = :done REMOVE receiptPending',
           // Signed once: never overwrite a stored receipt, and only a request that is SUCCESS.
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(receipt) AND #status = :success',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':receipt': receipt, ':at': new Date().toISOString(), ':success': 'SUCCESS' },
+          ExpressionAttributeValues: { ':receipt': receipt, ':at': new Date().toISOString(), ':success': 'SUCCESS', ':done': keys.requestsShard('DONE', requestShard(requestId)).timePk },
         }),
       );
       return true;
