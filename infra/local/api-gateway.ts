@@ -12,11 +12,16 @@ export interface LocalRoute extends RouteTemplate {
   handler: ApiHandler;
 }
 
-/** Routes served by the stack itself rather than by a function (the token issuer's JWKS). */
+/** Routes served by the stack itself rather than by a function (the token issuer's JWKS, the health check). */
 export interface StaticRoute {
   method: 'GET';
   path: string;
+  /** The JSON answer, computed per request (the health check asks the emulators each time). */
   body: () => unknown;
+  /** Its status from the answer: 200 unless it says otherwise. */
+  status?: (body: unknown) => number;
+  /** Default `max-age=300` (a JWKS may be cached); a health check says `no-store`. */
+  cacheControl?: string;
 }
 
 export interface ApiGatewayLog {
@@ -73,7 +78,8 @@ export function createApiGateway(routes: readonly LocalRoute[], staticRoutes: re
       const url = new URL(req.url ?? '/', 'http://localhost');
       const staticRoute = staticRoutes.find((r) => r.method === method && r.path === url.pathname);
       if (staticRoute) {
-        sendJson(res, 200, staticRoute.body(), { 'cache-control': 'max-age=300' });
+        const body: unknown = await staticRoute.body();
+        sendJson(res, staticRoute.status?.(body) ?? 200, body, { 'cache-control': staticRoute.cacheControl ?? 'max-age=300' });
         return;
       }
       let matched: { route: LocalRoute; params: Record<string, string> } | undefined;

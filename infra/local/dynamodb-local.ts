@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { PortInUseError } from './ports';
@@ -14,7 +14,39 @@ export class JavaMissingError extends Error {
 
 export interface RunningDynamoDb {
   endpoint: string;
+  /** The Java process (absent for an emulator reused by endpoint). */
+  pid?: number;
+  /** Calls `listener` once if the process ends without stop() having been asked (killed, crashed). */
+  onUnexpectedExit?(listener: (reason: string) => void): void;
   stop(): Promise<void>;
+}
+
+/** Another DynamoDB Local already works on the persisted directory: two on the same files corrupt them. */
+export class PersistDirInUseError extends Error {
+  constructor(dir: string, pid: number) {
+    super(`DynamoDB Local (pid ${pid}) is already running on ${dir}: another \`npm start --persist\` uses it, or one was left behind. Stop it first (kill ${pid}).`);
+    this.name = 'PersistDirInUseError';
+  }
+}
+
+/**
+ * The DynamoDB Local processes already running on `path`, read from /proc (Linux). Elsewhere there
+ * is no such list without a `ps` that may be absent, and the check is skipped.
+ */
+export function javaProcessesOn(path: string): number[] {
+  if (!existsSync('/proc')) return [];
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const args = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      const at = args.indexOf('-dbPath');
+      if (args.some((arg) => arg.endsWith('DynamoDBLocal.jar')) && at !== -1 && args[at + 1] === path) found.push(Number(name));
+    } catch {
+      // it ended while we looked, or is not ours to read
+    }
+  }
+  return found;
 }
 
 const READY_TIMEOUT_MS = 20_000;
@@ -46,6 +78,8 @@ export async function startDynamoDbLocal(options: { port?: number; persistDir?: 
   if (options.persistDir) {
     path = resolve(options.persistDir);
     mkdirSync(path, { recursive: true });
+    const [running] = javaProcessesOn(path);
+    if (running !== undefined) throw new PersistDirInUseError(path, running);
   }
   if (options.port !== undefined) {
     const port = options.port;
@@ -112,6 +146,10 @@ async function launch(port: number, path: string | undefined): Promise<RunningDy
   const args = [`-Djava.library.path=${jar}/DynamoDBLocal_lib`, '-jar', `${jar}/DynamoDBLocal.jar`, ...(path ? ['-dbPath', path] : ['-inMemory']), '-port', String(port), '-sharedDb', '-cors', origin];
   const child: ChildProcess = spawn('java', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.resume(); // drain: its banner is not ours to print
+  // Whatever way this process ends (an exit timer, a crash, even while Java is still starting), its
+  // Java must not outlive it: a synchronous kill is all an 'exit' listener can do, and it is enough.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.on('exit', killOnExit);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -119,6 +157,7 @@ async function launch(port: number, path: string | undefined): Promise<RunningDy
   let exited = false;
   child.once('exit', () => {
     exited = true;
+    process.off('exit', killOnExit);
   });
   // 'close' comes after 'exit' once its output is all read: the reason it died is in stderr by then.
   const closed = new Promise<void>((resolveClose) =>
@@ -145,10 +184,22 @@ async function launch(port: number, path: string | undefined): Promise<RunningDy
     await Promise.race([new Promise((r) => (timer = setTimeout(r, 100))), closed]);
     clearTimeout(timer);
   }
+  let stopRequested = false;
+  const unexpectedExit: ((reason: string) => void)[] = [];
+  child.once('exit', (code, signal) => {
+    if (stopRequested) return;
+    const reason = signal ? `was killed (${signal})` : `exited with code ${code}`;
+    for (const listener of unexpectedExit.splice(0)) listener(reason);
+  });
   return {
     endpoint,
+    ...(child.pid !== undefined ? { pid: child.pid } : {}),
+    onUnexpectedExit: (listener) => {
+      unexpectedExit.push(listener);
+    },
     stop: () =>
       new Promise<void>((resolveStop) => {
+        stopRequested = true;
         if (exited) return resolveStop();
         const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
         child.once('exit', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { JSONWebKeySet } from 'jose';
 import { describeReceipt, verifyReceipt } from '../../shared/receipts/verify';
+import { EXIT_FAILURE, runCommand, UsageError } from './cli-args';
 
 /**
  * `npm run receipt -- verify FILE [--jwks URL|FILE]`: verifies a deletion receipt offline (with a
@@ -10,7 +11,21 @@ import { describeReceipt, verifyReceipt } from '../../shared/receipts/verify';
  * line saying why, exit 1 (2 for a usage error).
  */
 
-const USAGE = 'usage: npm run receipt -- verify FILE [--jwks URL|FILE]';
+export const receiptCommand = {
+  name: 'npm run receipt',
+  usage: [
+    'Usage: npm run receipt -- verify FILE [--jwks URL|FILE]',
+    '',
+    'Verifies a deletion receipt and prints what it proves. FILE holds the compact JWS, or the',
+    'receipt route\'s JSON answer.',
+    '',
+    '  --jwks URL|FILE  the keys to verify with (default: the local stack\'s',
+    '                   http://127.0.0.1:3000/.well-known/deletion-receipt-keys.json)',
+    '  -h, --help       this text',
+  ].join('\n'),
+  options: { jwks: { type: 'string' } },
+  positionals: true,
+} as const;
 const DEFAULT_JWKS = 'http://127.0.0.1:3000/.well-known/deletion-receipt-keys.json';
 
 /** The compact JWS in a file: the token itself, or the route's `{ content: [ { receipt } ] }`. */
@@ -32,28 +47,27 @@ async function loadJwks(source: string): Promise<JSONWebKeySet> {
   return JSON.parse(readFileSync(source, 'utf8')) as JSONWebKeySet;
 }
 
-export async function runReceiptCli(args: readonly string[], out: (line: string) => void): Promise<number> {
-  const [command, file, ...rest] = args;
-  let jwksSource = DEFAULT_JWKS;
-  for (let i = 0; i < rest.length; i += 1) {
-    if (rest[i] === '--jwks' && rest[i + 1] !== undefined) jwksSource = rest[++i] as string;
-    else {
-      out(USAGE);
-      return 2;
-    }
-  }
-  if (command !== 'verify' || file === undefined) {
-    out(USAGE);
-    return 2;
-  }
-  try {
-    const jws = receiptFromText(readFileSync(file, 'utf8'));
-    const verified = await verifyReceipt(jws, await loadJwks(jwksSource));
-    for (const line of describeReceipt(verified)) out(line);
-    return 0;
-  } catch (error) {
-    const reason = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
-    out(`Receipt NOT valid: ${reason.replace(/\s+/g, ' ').slice(0, 300)}`);
-    return 1;
-  }
+/** Exit 0 when the receipt verifies; 1 with one line saying why not; 2 for a usage error. */
+export async function runReceiptCli(args: readonly string[], out: (line: string) => void, err: (line: string) => void = out): Promise<number> {
+  return runCommand(
+    receiptCommand,
+    args,
+    async (values, positionals) => {
+      const [command, file, ...extra] = positionals;
+      if (command !== 'verify') throw new UsageError(command === undefined ? 'a command is required: verify' : `unknown command '${command}'`);
+      if (file === undefined) throw new UsageError('verify needs the receipt FILE');
+      if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+      try {
+        const jws = receiptFromText(readFileSync(file, 'utf8'));
+        const verified = await verifyReceipt(jws, await loadJwks(values.jwks ?? DEFAULT_JWKS));
+        for (const line of describeReceipt(verified)) out(line);
+        return 0;
+      } catch (error) {
+        const reason = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+        out(`Receipt NOT valid: ${reason.replace(/\s+/g, ' ').slice(0, 300)}`);
+        return EXIT_FAILURE;
+      }
+    },
+    { out, err },
+  );
 }

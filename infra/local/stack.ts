@@ -5,8 +5,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { apiFunctions, functions, queueConsumers, schedules, streamConsumers, type EnvName, type FunctionSpec, type QueueId } from '../catalog';
 import { environmentFor, variableValues, type EnvironmentValues } from '../config/lambda-environment';
-import { createApiGateway, listen, type ApiHandler, type LocalRoute } from './api-gateway';
+import { createApiGateway, listen, type ApiHandler, type LocalRoute, type StaticRoute } from './api-gateway';
 import { startEmulators } from './emulators';
+import { healthStatus, probeEmulators, type StackHealth } from './health';
 import { loadHandler } from './lambda-runtime';
 import {
   LOCAL_AUDIENCE,
@@ -18,7 +19,7 @@ import {
   mailSinkDir,
 } from './local-config';
 import { createQueues, createTable, type LocalQueue } from './resources';
-import { loadSeed, readSeedFile, type SeedData } from './seed';
+import { deleteTable, readSeedFile, seedIfEmpty, type SeedData } from './seed';
 import { ScheduleRunner } from './schedule-runner';
 import { SqsEventSourcePoller, type SqsHandler } from './sqs-poller';
 import { DynamoDbStreamPoller, type StreamHandler } from './stream-poller';
@@ -38,8 +39,12 @@ export interface LocalStackOptions {
   port: number;
   /** Keep DynamoDB data in this directory between runs (default: in memory). */
   persistDir?: string;
-  /** Seed data to load; `null` loads nothing. */
+  /** Seed data to load into an empty table (a persisted one keeps its data); `null` loads nothing. */
   seed: SeedData | string | null;
+  /** Delete the table first, so the seed loads again (`--reset`). */
+  reset?: boolean;
+  /** Called once if an emulator this stack started dies under it (default: one error line in the log). */
+  onEmulatorDown?: (message: string) => void;
   /** Reuse emulators that are already running (tests share one of each) instead of starting them. */
   dynamoEndpoint?: string;
   sqsEndpoint?: string;
@@ -91,7 +96,9 @@ export interface LocalStack {
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { log } = options;
   const cleanups: (() => Promise<void>)[] = [];
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => log.error('stop failed', { error: String(error) }));
     cleanups.length = 0;
   };
@@ -101,7 +108,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // The HTTP port first: a taken port should fail before anything slow starts.
     const routes: LocalRoute[] = [];
-    const server: Server = createApiGateway(routes, [{ method: 'GET', path: '/.well-known/jwks.json', body: () => jwksFor(signingKey) }], log);
+    const staticRoutes: StaticRoute[] = [{ method: 'GET', path: '/.well-known/jwks.json', body: () => jwksFor(signingKey) }];
+    const server: Server = createApiGateway(routes, staticRoutes, log);
     const port = await listen(server, options.port);
     cleanups.push(
       () =>
@@ -133,8 +141,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sqsClient.destroy();
       streamsClient.destroy();
     });
+    staticRoutes.push({
+      method: 'GET',
+      path: '/health',
+      body: () => probeEmulators({ dynamo: dynamoClient, sqs: sqsClient }),
+      status: (health) => healthStatus(health as StackHealth),
+      cacheControl: 'no-store',
+    });
 
     const tableName = options.tableName ?? LOCAL_TABLE_NAME;
+    if (options.reset && (await deleteTable(dynamoClient, tableName))) log.info('table deleted (--reset)', { table: tableName });
     const { streamArn, addedIndexes } = await createTable(dynamoClient, tableName);
     if (addedIndexes.length > 0) log.info('persisted table gained indexes', { indexes: addedIndexes });
     const queues = await createQueues(sqsClient, {
@@ -142,8 +158,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
     });
     if (seed) {
-      const count = await loadSeed(DynamoDBDocumentClient.from(dynamoClient), tableName, seed);
-      log.info('seed loaded', { items: count });
+      const seeded = await seedIfEmpty(DynamoDBDocumentClient.from(dynamoClient), tableName, seed);
+      if (seeded.loaded) log.info('seed loaded', { items: seeded.items });
+      else log.info('seed not loaded: the table already holds data (--reset starts afresh)', { table: tableName });
     }
 
     const mailDir = options.mailDir ?? mailSinkDir;
@@ -202,6 +219,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // A run in progress ends before the emulators it writes to stop.
     cleanups.push(async () => {
       await Promise.all([...scheduleRunners.values()].map((runner) => runner.stop()));
+    });
+
+    // An emulator that dies under the stack is news once: the pollers and schedules stop at once
+    // (their failures would only repeat it every second) and the owner decides what follows.
+    dynamo.onUnexpectedExit?.((reason) => {
+      // On Ctrl-C the terminal signals Java too, and it may exit before stop() asks it to: expected.
+      if (stopping) return;
+      for (const poller of [...sqsPollers.values(), ...streamPollers.values()]) void poller.stop();
+      for (const runner of scheduleRunners.values()) void runner.stop();
+      const message = `DynamoDB Local (pid ${dynamo.pid}) ${reason}: the local stack cannot work without it.`;
+      if (options.onEmulatorDown) options.onEmulatorDown(message);
+      else log.error(message);
     });
 
     log.info('local stack ready', { url, functions: functions.length, table: tableName });

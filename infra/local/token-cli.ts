@@ -1,28 +1,53 @@
-import { parseArgs } from 'node:util';
 import { readLoginRecord } from '../../shared/adapters/identity/local-identity-provider';
+import { CliError, integerOption, portOption, runCommand, UsageError } from './cli-args';
 import { loginRecordFile } from './local-config';
 import { findRuntimeInfo } from './runtime-info';
 import { loadOrCreateSigningKey, mintToken } from './token-issuer';
 
-/** A refusal the CLI prints as its one line (no usage, no stack trace). */
-class RefusedError extends Error {}
+/** `npm run token -- --sub S --account A [--role R] [--scope "s1 s2"] [--ttl SECONDS]`: prints one JWT, unless the login was disabled. */
+export const tokenCommand = {
+  name: 'npm run token',
+  usage: [
+    'Usage: npm run token -- --sub SUB --account ACCOUNT_ID [options]',
+    '',
+    'Mints one access token signed by the local stack\'s key and prints it.',
+    '',
+    '  --sub SUB             the login the token is for (required)',
+    '  --account ACCOUNT_ID  the customer account it acts for (required)',
+    '  --role ROLE           ADMIN, MASTER or RESALE',
+    '  --scope "S1 S2"       space-separated scopes, e.g. "customers:delete users:delete"',
+    '  --ttl SECONDS         lifetime (default 3600; negative for an expired token)',
+    '  --port N              the running stack whose disabled logins are refused (default: 3000, else the only one running)',
+    '  --runtime FILE        that stack\'s runtime file instead (.local/runtime-<port>.json)',
+    '  -h, --help            this text',
+  ].join('\n'),
+  options: {
+    sub: { type: 'string' },
+    account: { type: 'string' },
+    role: { type: 'string' },
+    scope: { type: 'string' },
+    ttl: { type: 'string' },
+    port: { type: 'string' },
+    runtime: { type: 'string' },
+  },
+} as const;
 
 /**
  * The local token issuer refuses a login the identity step disabled. Its record is the running
- * stack's (named in .local/runtime.json, or the file given with --runtime), else the default one.
+ * stack's (named in its runtime file), else the default one.
  */
-function assertLoginEnabled(sub: string, runtimeFile: string | undefined): void {
-  const running = runtimeFile === undefined ? findRuntimeInfo() : findRuntimeInfo(runtimeFile);
+function assertLoginEnabled(sub: string, choice: { file?: string; port?: number }): void {
+  const running = findRuntimeInfo(choice);
   const disabled = readLoginRecord(running?.loginRecordFile ?? loginRecordFile).disabled[sub];
   if (disabled) {
-    throw new RefusedError(
+    throw new CliError(
       `token: login ${sub} of account ${disabled.account} was disabled by deletion request ${disabled.requestId} at ${disabled.disabledAt}; no token minted`,
     );
   }
 }
 
 /** parseArgs refuses `--ttl -60` as ambiguous (a value that starts with a dash): a negative
- * number right after --ttl is its value, as the usage line promises. */
+ * number right after --ttl is its value, as the usage promises. */
 function joinNegativeTtl(args: readonly string[]): string[] {
   const joined: string[] = [];
   for (let i = 0; i < args.length; i += 1) {
@@ -37,28 +62,11 @@ function joinNegativeTtl(args: readonly string[]): string[] {
   return joined;
 }
 
-/** `npm run token -- --sub S --account A [--role R] [--scope "s1 s2"] [--ttl SECONDS]`: prints one JWT, unless the login was disabled. */
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    args: joinNegativeTtl(process.argv.slice(2)),
-    options: {
-      sub: { type: 'string' },
-      account: { type: 'string' },
-      role: { type: 'string' },
-      scope: { type: 'string' },
-      ttl: { type: 'string' },
-      runtime: { type: 'string' },
-    },
-    strict: true,
-  });
-  if (!values.sub || !values.account) {
-    throw new Error(
-      'usage: npm run token -- --sub SUB --account ACCOUNT_ID [--role ADMIN|MASTER|RESALE] [--scope "customers:delete users:delete"] [--ttl SECONDS] [--runtime FILE (default .local/runtime.json)]',
-    );
-  }
-  const ttlSeconds = values.ttl === undefined ? undefined : Number(values.ttl);
-  if (ttlSeconds !== undefined && !Number.isInteger(ttlSeconds)) throw new Error('--ttl must be a whole number of seconds');
-  assertLoginEnabled(values.sub, values.runtime);
+void runCommand(tokenCommand, joinNegativeTtl(process.argv.slice(2)), async (values) => {
+  if (!values.sub || !values.account) throw new UsageError('--sub and --account are required');
+  const ttlSeconds = integerOption(values.ttl, '--ttl', 'a whole number of seconds');
+  const port = portOption(values.port);
+  assertLoginEnabled(values.sub, { ...(values.runtime !== undefined ? { file: values.runtime } : {}), ...(port !== undefined ? { port } : {}) });
   const key = await loadOrCreateSigningKey();
   const token = await mintToken(key, {
     sub: values.sub,
@@ -68,9 +76,6 @@ async function main(): Promise<void> {
     ...(ttlSeconds !== undefined ? { ttlSeconds } : {}),
   });
   process.stdout.write(`${token}\n`);
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+}).then((code) => {
+  process.exitCode = code;
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultSeedFile } from '../../../infra/local/local-config';
-import { readSeedFile, SeedFileError, seedItems } from '../../../infra/local/seed';
+import { exampleCandidates, readSeedFile, SeedFileError, seedItems } from '../../../infra/local/seed';
 import { seedDocument, writeSeedFile } from './factories';
 
 describe('readSeedFile', () => {
@@ -97,6 +97,27 @@ describe('readSeedFile', () => {
     expect(session.message).toContain('s-1 refers to unknown user u-nobody of customer root');
   });
 
+  it.each([
+    ['two customers', [{ id: 'a', parentId: 'b' }, { id: 'b', parentId: 'a' }], 'parent cycle a -> b -> a'],
+    ['a customer its own parent', [{ id: 'self', parentId: 'self' }], 'parent cycle self -> self'],
+    [
+      'a cycle below a sound branch',
+      [{ id: 'root', parentId: null }, { id: 'leaf', parentId: 'root' }, { id: 'x', parentId: 'z' }, { id: 'y', parentId: 'x' }, { id: 'z', parentId: 'y' }],
+      'parent cycle x -> z -> y -> x',
+    ],
+  ])('refuses a parent cycle (%s), naming it: none of its customers could ever be deleted', (_case, customers, named) => {
+    const error = readError(seedDocument({ customers }));
+
+    expect(error.message).toMatch(/^Seed file .+ is invalid: /);
+    expect(error.message).toContain(named);
+  });
+
+  it('accepts a deep chain that is not a cycle', () => {
+    const file = writeSeedFile(dir, seedDocument({ customers: [{ id: 'c', parentId: 'b' }, { id: 'b', parentId: 'a' }, { id: 'a', parentId: null }] }));
+
+    expect(readSeedFile(file).customers.map((c) => c.id)).toEqual(['c', 'b', 'a']);
+  });
+
   it('refuses a repeated id instead of failing later in DynamoDB', () => {
     const error = readError(seedDocument({ customers: [{ id: 'root', parentId: null }, { id: 'root', parentId: null }] }));
 
@@ -141,5 +162,29 @@ describe('seedItems', () => {
       expect(typeof item.sk).toBe('string');
     }
     expect(items.find((i) => i.entityType === 'customer' && i.id === 'reseller-acme')?.liveChildren).toBe(3);
+  });
+});
+
+describe('exampleCandidates', () => {
+  it('offers, in seed order, only customers a reseller can delete at once', () => {
+    // Prepare: a root, a parent with a child, one with subscriptions, two deletable leaves
+    const data = readSeedFile(defaultSeedFile);
+    const own = {
+      ...data,
+      customers: [
+        { id: 'root', parentId: null, name: 'R', email: 'r@customer.example', activeSubscriptions: 0 },
+        { id: 'parent', parentId: 'root', name: 'P', email: 'p@customer.example', activeSubscriptions: 0 },
+        { id: 'paying', parentId: 'parent', name: 'S', email: 's@customer.example', activeSubscriptions: 1 },
+        { id: 'leaf-1', parentId: 'parent', name: 'L', email: 'l1@customer.example', activeSubscriptions: 0 },
+        { id: 'leaf-2', parentId: 'root', name: 'L', email: 'l2@customer.example', activeSubscriptions: 0 },
+      ],
+    };
+
+    // Act
+    const offered = exampleCandidates(own).map((c) => c.id);
+
+    // Assess
+    expect(offered).toEqual(['leaf-1', 'leaf-2']);
+    expect(exampleCandidates(data)[0]?.id).toBe('cust-1001');
   });
 });

@@ -1,0 +1,34 @@
+import { ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ListQueuesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+
+export type EmulatorState = 'up' | 'down';
+
+export interface StackHealth {
+  ok: boolean;
+  dynamodb: EmulatorState;
+  sqs: EmulatorState;
+}
+
+/** Long enough for a busy emulator on a laptop, short enough that a health check never hangs. */
+const PROBE_TIMEOUT_MS = 1500;
+
+async function answers(probe: (signal: AbortSignal) => Promise<unknown>): Promise<EmulatorState> {
+  try {
+    await probe(AbortSignal.timeout(PROBE_TIMEOUT_MS));
+    return 'up';
+  } catch {
+    return 'down';
+  }
+}
+
+/** `GET /health` on the local gateway: does each emulator answer a cheap call right now? */
+export async function probeEmulators(clients: { dynamo: DynamoDBClient; sqs: SQSClient }): Promise<StackHealth> {
+  const [dynamodb, sqs] = await Promise.all([
+    answers((abortSignal) => clients.dynamo.send(new ListTablesCommand({ Limit: 1 }), { abortSignal })),
+    answers((abortSignal) => clients.sqs.send(new ListQueuesCommand({ MaxResults: 1 }), { abortSignal })),
+  ]);
+  return { ok: dynamodb === 'up' && sqs === 'up', dynamodb, sqs };
+}
+
+/** 503 when an emulator is down, as a load balancer's health check expects. */
+export const healthStatus = (health: StackHealth): number => (health.ok ? 200 : 503);
