@@ -289,8 +289,9 @@ export interface ScheduleSpec extends FunctionBase {
   kind: 'schedule';
   /** How often AWS runs it (minutes). */
   rateMinutes: number;
-  /** How often the local stack runs it while it is up (milliseconds). */
-  localIntervalMs: number;
+  /** How often the local stack runs it while it is up (milliseconds); without it the local stack never runs it on
+   * a timer (its tests stay deterministic), only by hand (`runOnce()`, or a CLI such as `npm run reconcile`). */
+  localIntervalMs?: number;
 }
 
 export type FunctionSpec = ApiFunctionSpec | QueueConsumerSpec | StreamConsumerSpec | CognitoTriggerSpec | ScheduleSpec;
@@ -488,7 +489,44 @@ export const purgeDue: ScheduleSpec = {
     },
   ],
 };
-export const schedules: readonly ScheduleSpec[] = [purgeDue];
+
+/**
+ * The reconciler (SPEC "Requests"; issue 13 #5, #6): what recovers a stuck cascade. Every run reads the open
+ * requests older than its threshold from byTime's OPEN shards (keys, status; never a scan) and
+ * (a) republishes the outbox items of each that the relay never removed (Query of `OUTBOX#<requestId>`, then the
+ *     relay's own publish to the step's queue and DeleteItem; consumers dedupe on eventId),
+ * (b) asks again for each SUCCESS request's receipt still pending (UpdateItem of `REQUEST#`: a new MODIFY record
+ *     with `receiptPending` reaches the receipt signer),
+ * (c) counts the overdue ones (not SUCCESS past `createdAt + COMPLETION_SLA_HOURS`),
+ * and publishes the three counts as metrics (RECONCILER_METRICS), which the monitoring stack alarms on.
+ * No local timer: the local stack runs it by hand (`npm run reconcile`).
+ */
+export const reconcile: ScheduleSpec = {
+  kind: 'schedule',
+  name: 'reconcile',
+  entry: 'functions/schedule/reconcile.ts',
+  rateMinutes: 5,
+  timeoutSeconds: 120,
+  memoryMb: 512,
+  links: [
+    { to: 'sla' },
+    { to: 'reconciler' },
+    ...steps.map((step): Link => ({ to: 'queue', queue: step.consumer.name })),
+    { to: 'table', actions: ['Query', 'DeleteItem'], keyPrefixes: ['OUTBOX#'] },
+    { to: 'table', actions: ['UpdateItem'], keyPrefixes: ['REQUEST#'], indexes: ['byTime'] },
+  ],
+};
+
+/** The reconciler's CloudWatch metrics (EMF through Powertools Metrics, dimensions `service` and `function_name`):
+ * declared once, published by the reconcile function, alarmed on by the monitoring stack. */
+export const RECONCILER_METRICS = {
+  namespace: 'CustomerDeletion',
+  overdueRequests: 'OverdueRequests',
+  republishedEvents: 'RepublishedEvents',
+  reaskedReceipts: 'ReaskedReceipts',
+} as const;
+
+export const schedules: readonly ScheduleSpec[] = [purgeDue, reconcile];
 export const functions: readonly FunctionSpec[] = [...apiFunctions, ...streamConsumers, ...queueConsumers, ...schedules];
 
 /** Adds `role` and `accountId` to a Cognito user pool's access tokens (SPEC "Cognito as the issuer"). No link: it reads only its event. */

@@ -5,6 +5,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { apiFunctions, functions, queueConsumers, schedules, streamConsumers, type EnvName, type FunctionSpec, type QueueId } from '../catalog';
 import { environmentFor, variableValues, type EnvironmentValues } from '../config/lambda-environment';
+import { DEFAULT_COMPLETION_SLA_HOURS, DEFAULT_REPUBLISH_AFTER_MINUTES } from '../config/stages';
 import { createApiGateway, listen, type ApiHandler, type LocalRoute, type StaticRoute } from './api-gateway';
 import { startEmulators } from './emulators';
 import { healthStatus, probeEmulators, type StackHealth } from './health';
@@ -173,6 +174,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       identity: { provider: `local:${loginRecord}` },
       receipts: { key: `file:${options.receiptKeyFile ?? receiptKeyFile}`, issuer: LOCAL_RECEIPT_ISSUER, retiredKeys: '[]' },
       lifecycle: { retentionSeconds: options.retentionSeconds ?? DEFAULT_LOCAL_RETENTION_SECONDS },
+      sla: { completionSlaHours: DEFAULT_COMPLETION_SLA_HOURS, republishAfterMinutes: DEFAULT_REPUBLISH_AFTER_MINUTES },
       logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
     };
     // Each handler module loads as Lambda starts it: with exactly the environment its declaration gives it.
@@ -215,7 +217,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The scheduled purge: every `localIntervalMs` (2 s), as EventBridge Scheduler runs it in AWS.
     const scheduleRunners = new Map<string, ScheduleRunner>();
     for (const fn of schedules) scheduleRunners.set(fn.name, new ScheduleRunner({ fn, handler: await load(fn), log }));
-    if (options.schedules ?? options.pollers !== false) for (const runner of scheduleRunners.values()) runner.start();
+    // A schedule without `localIntervalMs` (the reconciler) runs only by hand: `runOnce()`, `npm run reconcile`.
+    if (options.schedules ?? options.pollers !== false) for (const fn of schedules) if (fn.localIntervalMs !== undefined) scheduleRunners.get(fn.name)?.start();
     // A run in progress ends before the emulators it writes to stop.
     cleanups.push(async () => {
       await Promise.all([...scheduleRunners.values()].map((runner) => runner.stop()));

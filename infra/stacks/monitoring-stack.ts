@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -8,8 +8,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { QueueId } from '../catalog';
-import type { StageConfig } from '../config/stages';
+import { RECONCILER_METRICS, reconcile, type QueueId } from '../catalog';
+import { SERVICE_NAME, slaSettingsOf, type StageConfig } from '../config/stages';
 import type { NodeFunction } from '../constructs/node-function';
 import type { QueueWithDlq } from '../constructs/queue-with-dlq';
 import { pascal } from './messaging-stack';
@@ -67,9 +67,42 @@ export class MonitoringStack extends Stack {
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       });
     }
+    const { republishAfterMinutes } = slaSettingsOf(config);
     this.alarm('OutboxRelayFailuresDepth', {
-      description: 'The outbox relay gave up on stream records: their outbox items are still in the table and must be replayed.',
+      description:
+        `A stream consumer (the outbox relay or the receipt signer) gave up on table stream records. Their work is still in the table: ` +
+        `the reconcile function republishes outbox items older than ${republishAfterMinutes} minutes and asks again for pending receipts, ` +
+        `every ${reconcile.rateMinutes} minutes (run it now: aws lambda invoke --function-name <the reconcile function> out.json; locally: npm run reconcile). ` +
+        `Find why the consumer failed in its logs, then purge this queue (its messages are only stream coordinates).`,
       metric: props.relayFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+
+    // The reconciler's own metrics (RECONCILER_METRICS): one datapoint per run, so each period holds at least one run.
+    const reconciler = props.functions.find((fn) => fn.spec.name === reconcile.name);
+    if (reconciler === undefined) throw new Error(`MonitoringStack: no ${reconcile.name} function among the stage's functions`);
+    const reconcilerMetric = (metricName: string, statistic: 'Maximum' | 'Sum') =>
+      new Metric({
+        namespace: RECONCILER_METRICS.namespace,
+        metricName,
+        dimensionsMap: { service: SERVICE_NAME, function_name: reconciler.function.functionName },
+        period: Duration.minutes(2 * reconcile.rateMinutes),
+        statistic,
+      });
+    this.alarm('OverdueRequests', {
+      description:
+        `Deletion requests are past their completion SLA (${slaSettingsOf(config).completionSlaHours} h) and not SUCCESS. ` +
+        `List them: GET /api/v2/requests?overdue=true (ADMIN); the reconcile function's log names them. A FAILED step: fix its cause, redrive its DLQ.`,
+      metric: reconcilerMetric(RECONCILER_METRICS.overdueRequests, 'Maximum'),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+    this.alarm('ReconcilerRepublished', {
+      description:
+        `The reconciler republished outbox events the relay never sent (older than ${republishAfterMinutes} minutes): the outbox relay is losing events. ` +
+        `Check the outbox-relay function's errors and iterator age and the relay-failures queue.`,
+      metric: reconcilerMetric(RECONCILER_METRICS.republishedEvents, 'Sum'),
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
     });

@@ -34,15 +34,38 @@ export interface OutboxStore {
   remove(entry: Pick<OutboxEntry, 'pk' | 'sk'>): Promise<void>;
 }
 
+/** An outbox item as the table holds it (a stream image or a Query's item), if it is one the relay can route. */
+export function outboxEntryOf(item: Record<string, unknown>): OutboxEntry | undefined {
+  if (item.entityType !== 'outbox' || !QUEUE_IDS.has(String(item.queue)) || typeof item.body !== 'string') return undefined;
+  return { pk: String(item.pk), sk: String(item.sk), queue: item.queue as QueueId, eventId: String(item.eventId), requestId: String(item.requestId), body: item.body };
+}
+
 export function outboxEntryFrom(record: DynamoDBRecord): OutboxEntry | undefined {
   const image = record.dynamodb?.NewImage;
   if (record.eventName !== 'INSERT' || !image) return undefined;
-  const item = unmarshall(image as Record<string, AttributeValue>);
-  if (item.entityType !== 'outbox' || !QUEUE_IDS.has(String(item.queue)) || typeof item.body !== 'string') return undefined;
-  return { pk: item.pk, sk: item.sk, queue: item.queue as QueueId, eventId: String(item.eventId), requestId: String(item.requestId), body: item.body };
+  return outboxEntryOf(unmarshall(image as Record<string, AttributeValue>));
 }
 
-export function createOutboxRelay(deps: { publisher: QueuePublisher; outbox: OutboxStore }) {
+export interface RelayPorts {
+  publisher: QueuePublisher;
+  outbox: OutboxStore;
+}
+
+/**
+ * Publishes one outbox entry to its step's queue, then removes it: the one way an outbox event is
+ * sent, by the relay (from the stream) and by the reconciler (an entry the relay never removed).
+ * Throws when the publish fails, and the entry stays for the next try. A failed removal after the
+ * publish is only logged: the leftover is harmless (consumers dedupe on eventId).
+ */
+export async function publishOutboxEntry(entry: OutboxEntry, deps: RelayPorts): Promise<void> {
+  const eventType = (JSON.parse(entry.body) as { eventType?: string }).eventType ?? 'unknown';
+  await deps.publisher.publish(entry.queue, entry.body, { eventType, eventId: entry.eventId });
+  await deps.outbox.remove(entry).catch((error: unknown) => {
+    logger.warn('outbox entry not removed after publish', { requestId: entry.requestId, queue: entry.queue, error: errorName(error) });
+  });
+}
+
+export function createOutboxRelay(deps: RelayPorts) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const failures: DynamoDBBatchResponse['batchItemFailures'] = [];
     await Promise.all(
@@ -50,17 +73,12 @@ export function createOutboxRelay(deps: { publisher: QueuePublisher; outbox: Out
         const entry = outboxEntryFrom(record);
         if (!entry) return;
         try {
-          const eventType = (JSON.parse(entry.body) as { eventType?: string }).eventType ?? 'unknown';
-          await deps.publisher.publish(entry.queue, entry.body, { eventType, eventId: entry.eventId });
+          await publishOutboxEntry(entry, deps);
         } catch (error) {
           logger.warn('outbox publish failed; the stream will retry', { requestId: entry.requestId, queue: entry.queue, error: errorName(error) });
           failures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
           return;
         }
-        // Published: the entry's job is done. A failed delete only leaves a harmless leftover.
-        await deps.outbox.remove(entry).catch((error: unknown) => {
-          logger.warn('outbox entry not removed after publish', { requestId: entry.requestId, queue: entry.queue, error: errorName(error) });
-        });
         logger.info('outbox event published', { requestId: entry.requestId, queue: entry.queue, eventId: entry.eventId });
       }),
     );

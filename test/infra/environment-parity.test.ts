@@ -365,6 +365,12 @@ async function driveRecording(fn: TemplateFunction, events: unknown[], scenario:
         case 'QueryCommand':
           // The purge index: one due customer.
           if (command.input.IndexName === 'byPurgeDate') return { Items: [{ id: 'cust-1001', ...DUE_FOR_PURGE }] };
+          // byTime's first OPEN shard: one SUCCESS request, old enough for the reconciler; its outbox: an event per step.
+          if (command.input.IndexName === 'byTime') {
+            const values = Object.values(command.input.ExpressionAttributeValues as Record<string, unknown>);
+            return { Items: values.includes('REQUESTS_OPEN#0') ? [{ timeSk: `${STUCK_REQUEST.createdAt}#${STUCK_REQUEST.requestId}`, status: 'SUCCESS' }] : [] };
+          }
+          if (key.startsWith('OUTBOX#')) return { Items: outboxItems(STUCK_REQUEST) };
           return { Items: [{ pk: key, sk: `${String((command.input.ExpressionAttributeValues as Record<string, unknown>)[':prefix'] ?? 'ITEM#')}1` }] };
         case 'SendMessageCommand':
         case 'SendEmailCommand':
@@ -384,6 +390,26 @@ async function driveRecording(fn: TemplateFunction, events: unknown[], scenario:
     const results: unknown[] = [];
     for (const event of events) results.push(await module.handler(event, lambdaContext(fn.name)));
     return { uses: recorded.flatMap(usesOf), results };
+  });
+}
+
+/** A request the reconciler finds stuck: created long ago, SUCCESS with its receipt pending, its outbox never relayed. */
+const STUCK_REQUEST = { requestId: '0b9d5c3e-2f4a-4c1e-8d7b-6a5f4e3d2c1b', createdAt: '2026-01-01T00:00:00.000Z' };
+
+/** One outbox item per declared step's queue, as the delete transaction writes them. */
+function outboxItems(request: { requestId: string; createdAt: string }): Record<string, unknown>[] {
+  return realCatalog.steps.map((step) => {
+    const event = cascadeEventFactory({ requestId: request.requestId });
+    return {
+      pk: `OUTBOX#${request.requestId}`,
+      sk: `EVENT#${step.consumer.name}`,
+      entityType: 'outbox',
+      queue: step.consumer.name,
+      eventId: event.eventId,
+      requestId: request.requestId,
+      body: JSON.stringify(event),
+      createdAt: request.createdAt,
+    };
   });
 }
 
@@ -487,7 +513,7 @@ function expectEveryUseGranted(fn: TemplateFunction, uses: Use[]): void {
 
 describe('every AWS call a worker makes is allowed by its role', () => {
   it('drives every worker of the catalog', () => {
-    expect([...Object.keys(WORKER_EVENTS), 'purge-due'].sort()).toEqual(realCatalog.functions.filter((f) => f.kind !== 'api').map((f) => f.name).sort());
+    expect([...Object.keys(WORKER_EVENTS), 'purge-due', 'reconcile'].sort()).toEqual(realCatalog.functions.filter((f) => f.kind !== 'api').map((f) => f.name).sort());
   });
 
   it('purge-due: a due customer purged in one transaction, every call granted', async () => {
@@ -495,6 +521,23 @@ describe('every AWS call a worker makes is allowed by its role', () => {
     const { uses, results } = await driveRecording(fn, [{ source: 'aws.events', 'detail-type': 'Scheduled Event' }]);
     expect(results).toEqual([{ purged: 1, held: 0, waiting: 0, skipped: 0, failed: 0, truncated: false }]);
     expect(uses).toEqual(expect.arrayContaining([{ action: 'dynamodb:Query', index: 'byPurgeDate' }, { action: 'dynamodb:ConditionCheckItem', partitionKey: `REQUEST#${DUE_FOR_PURGE.deleteRequestId}` }]));
+    expectEveryUseGranted(fn, uses);
+  });
+
+  it('reconcile: the open requests from byTime, a stuck outbox republished and removed, a receipt asked for again, every call granted', async () => {
+    const fn = fns.find((f) => f.name === 'reconcile') as TemplateFunction;
+    const { uses, results } = await driveRecording(fn, [{ source: 'aws.events', 'detail-type': 'Scheduled Event' }]);
+    expect(results).toEqual([expect.objectContaining({ republishFailed: 0, reaskedReceipts: [STUCK_REQUEST.requestId] })]);
+    expect((results[0] as { republished: unknown[] }).republished).toHaveLength(realCatalog.steps.length);
+    expect(uses).toEqual(
+      expect.arrayContaining([
+        { action: 'dynamodb:Query', index: 'byTime' },
+        { action: 'dynamodb:Query', partitionKey: `OUTBOX#${STUCK_REQUEST.requestId}` },
+        { action: 'dynamodb:DeleteItem', partitionKey: `OUTBOX#${STUCK_REQUEST.requestId}` },
+        { action: 'dynamodb:UpdateItem', partitionKey: `REQUEST#${STUCK_REQUEST.requestId}` },
+      ]),
+    );
+    expect(uses.filter((u) => u.action === 'sqs:SendMessage')).toHaveLength(realCatalog.steps.length);
     expectEveryUseGranted(fn, uses);
   });
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { apiFunctions, functions, queueConsumers, queues, queueUrlVariable, steps, streamConsumers, table, type FunctionSpec } from '../../infra/catalog';
+import { apiFunctions, functions, functionSpec, queueConsumers, queues, queueUrlVariable, steps, streamConsumers, table, type FunctionSpec } from '../../infra/catalog';
 import { minimumVisibilityTimeoutSeconds } from '../../infra/config/catalog-rules';
 import { stageConfig } from '../../infra/config/stages';
 import { LAZY_RUNTIME_MODULES } from '../../infra/constructs/node-function';
@@ -87,7 +87,8 @@ const TOKEN_VERIFIER = ['JWKS_URL', 'JWT_AUDIENCE', 'JWT_CLIENT_IDS', 'JWT_ISSUE
 const EXPECTED_VARIABLES: Record<string, readonly string[]> = {
   'delete-customer': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME', 'RETENTION_SECONDS'],
   'delete-user': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
-  'get-request-status': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
+  'get-request-status': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME', 'COMPLETION_SLA_HOURS'],
+  'list-requests': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME', 'COMPLETION_SLA_HOURS'],
   'get-request-receipt': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
   'receipt-keys': [...COMMON, 'RECEIPT_KEY', 'RECEIPT_RETIRED_KEYS'],
   'receipt-signer': [...COMMON, 'TABLE_NAME', 'RECEIPT_KEY', 'RECEIPT_ISSUER'],
@@ -102,6 +103,17 @@ const EXPECTED_VARIABLES: Record<string, readonly string[]> = {
   'send-email': [...COMMON, 'TABLE_NAME', 'MAIL_SENDER', 'MAIL_TRANSPORT'],
   'erase-logins': [...COMMON, 'TABLE_NAME'],
   'purge-due': [...COMMON, 'TABLE_NAME'],
+  reconcile: [
+    ...COMMON,
+    'TABLE_NAME',
+    'COMPLETION_SLA_HOURS',
+    'OUTBOX_REPUBLISH_AFTER_MINUTES',
+    'DISABLE_LOGINS_QUEUE_URL',
+    'REVOKE_DEVICES_QUEUE_URL',
+    'END_SESSIONS_QUEUE_URL',
+    'SEND_EMAIL_QUEUE_URL',
+    'ERASE_LOGINS_QUEUE_URL',
+  ],
 };
 
 /** One table grant as the template states it: its actions, on the table (with the partition-key
@@ -134,6 +146,10 @@ const EXPECTED_TABLE_GRANTS: Record<string, TableGrant[]> = {
     { on: 'index/byParent', actions: ['dynamodb:Query'] },
   ],
   'get-request-status': [{ on: 'table', actions: ['dynamodb:BatchGetItem'], leadingKeys: ['CUSTOMER#*', 'REQUEST#*'] }],
+  'list-requests': [
+    { on: 'table', actions: ['dynamodb:BatchGetItem'], leadingKeys: ['CUSTOMER#*', 'REQUEST#*'] },
+    { on: 'index/byParent index/byTime', actions: ['dynamodb:Query'] },
+  ],
   'get-request-receipt': [{ on: 'table', actions: ['dynamodb:BatchGetItem'], leadingKeys: ['CUSTOMER#*', 'REQUEST#*'] }],
   'receipt-keys': [],
   'receipt-signer': [
@@ -170,6 +186,12 @@ const EXPECTED_TABLE_GRANTS: Record<string, TableGrant[]> = {
     },
     { on: 'index/byPurgeDate', actions: ['dynamodb:Query'] },
   ],
+  // The open requests from byTime; a stuck request's outbox read, republished and removed; its receipt asked for again.
+  reconcile: [
+    { on: 'table', actions: ['dynamodb:DeleteItem', 'dynamodb:Query'], leadingKeys: ['OUTBOX#*'] },
+    { on: 'table', actions: ['dynamodb:UpdateItem'], leadingKeys: ['REQUEST#*'] },
+    { on: 'index/byTime', actions: ['dynamodb:Query'] },
+  ],
   'disable-logins': [
     { on: 'table', actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: ['PROCESSED#*', 'REQUEST#*'] },
     // Reads the subject's logins; changes nothing of the customer's items.
@@ -197,8 +219,9 @@ const EXPECTED_TABLE_GRANTS: Record<string, TableGrant[]> = {
 function tableGrantTarget(resource: unknown): string | undefined {
   const text = JSON.stringify(resource);
   if (!text.includes('DeletionTable') || text.includes('StreamArn')) return undefined;
-  const index = /\/index\/([A-Za-z0-9_.-]+)/.exec(text);
-  return index ? `index/${index[1]}` : 'table';
+  // A statement may name several indexes: all of them, in order.
+  const indexes = [...text.matchAll(/\/index\/([A-Za-z0-9_.-]+)/g)].map((match) => `index/${match[1]}`);
+  return indexes.length > 0 ? indexes.join(' ') : 'table';
 }
 
 /** A function's statements on the table or its indexes, in the shape of EXPECTED_TABLE_GRANTS (sorted, so order does not matter). */
@@ -528,16 +551,17 @@ describe('grants', () => {
     }
   });
 
-  it('lets only the outbox relay publish, to exactly one queue per declared step, and read the stream', () => {
+  it('lets only the outbox relay (and the reconciler, which republishes what it lost) publish, to exactly one queue per declared step', () => {
+    const publishers = ['outbox-relay', 'reconcile'];
     const onFailure = logicalIdIn('messaging', 'AWS::SQS::Queue', 'OutboxRelayFailures');
-    for (const spec of functions.filter((f) => f.name !== 'outbox-relay')) {
+    for (const spec of functions.filter((f) => !publishers.includes(f.name))) {
       // Another stream consumer may send only to its event source's on-failure destination.
       const send = statementsOf(spec).filter(
         (s) => [s.Action].flat().includes('sqs:SendMessage') && !(spec.kind === 'stream-consumer' && JSON.stringify(s.Resource).includes(onFailure)),
       );
       expect({ fn: spec.name, send }).toEqual({ fn: spec.name, send: [] });
     }
-    for (const relay of streamConsumers.filter((f) => f.name === 'outbox-relay')) {
+    for (const relay of functions.filter((f) => publishers.includes(f.name))) {
       const targets = statementsOf(relay)
         .filter((s) => [s.Action].flat().includes('sqs:SendMessage'))
         .map((s) => JSON.stringify(s.Resource));
@@ -551,8 +575,8 @@ describe('grants', () => {
           'Fn::ImportValue': expect.stringContaining(`Ref${queueId}`),
         });
       }
-      expect(actionsOf(relay)).toEqual(expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream']));
     }
+    expect(actionsOf(functionSpec('outbox-relay'))).toEqual(expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream']));
   });
 
   it('lets each consumer receive from its own queue only', () => {
@@ -653,13 +677,25 @@ describe('event sources', () => {
 describe('scheduled purge', () => {
   it('runs purge-due hourly from an EventBridge rule, with its own log group', () => {
     const purgeDueId = logicalIdIn('workers', 'AWS::Lambda::Function', 'PurgeDueFunction');
-    const rules = Object.values(resourcesOfType(t.workers, 'AWS::Events::Rule'));
+    const rules = Object.values(resourcesOfType(t.workers, 'AWS::Events::Rule')).filter((r) => JSON.stringify(r.Properties?.Targets).includes(purgeDueId));
     expect(rules).toHaveLength(1);
     expect(rules[0]?.Properties).toEqual(
       expect.objectContaining({ ScheduleExpression: 'rate(1 hour)', State: 'ENABLED', Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': [purgeDueId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } })] }),
     );
     const fn = resourcesOfType(t.workers, 'AWS::Lambda::Function')[purgeDueId];
     expect(JSON.stringify(fn?.Properties?.LoggingConfig)).toContain(logicalIdIn('workers', 'AWS::Logs::LogGroup', 'PurgeDueLogs'));
+  });
+
+  it('indexes requests by time in the sharded byTime index, projecting only what the list filters on', () => {
+    assertResourceProperties(t.data, 'AWS::DynamoDB::GlobalTable', {
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({
+          IndexName: 'byTime',
+          KeySchema: [{ AttributeName: 'timePk', KeyType: 'HASH' }, { AttributeName: 'timeSk', KeyType: 'RANGE' }],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status', 'type'] },
+        }),
+      ]),
+    });
   });
 
   it('indexes DELETED customers by purge date in a sparse index of its own', () => {
