@@ -27,8 +27,21 @@ export async function batchGetWithStanding(
   const standing = standingKeys(actor);
   const requested = new Map<string, Key>([...wanted, standing.account, standing.login].map((key) => [keyOf(key), key]));
   const items = new Map<string, Record<string, unknown>>();
-  let pending: Key[] = [...requested.values()];
-  // BatchGetItem may leave keys unprocessed under load: ask again for those only.
+  const all = [...requested.values()];
+  // BatchGetItem takes at most 100 keys: a full page of requests plus the standing is two calls, in parallel.
+  await Promise.all(
+    Array.from({ length: Math.ceil(all.length / MAX_BATCH_GET_KEYS) }, (_, i) => batchGet(table, all.slice(i * MAX_BATCH_GET_KEYS, (i + 1) * MAX_BATCH_GET_KEYS), items)),
+  );
+  const account = items.get(keyOf(standing.account)) as StandingRecord | undefined;
+  const login = items.get(keyOf(standing.login)) as StandingRecord | undefined;
+  return { items, revoked: isRevoked(account, login) };
+}
+
+const MAX_BATCH_GET_KEYS = 100;
+
+/** One BatchGetItem of at most 100 keys into `items`; it may leave keys unprocessed under load: ask again for those only. */
+async function batchGet(table: TableRef, keys: Key[], items: Map<string, Record<string, unknown>>): Promise<void> {
+  let pending = keys;
   for (let attempt = 0; pending.length > 0; attempt += 1) {
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** attempt)));
     if (attempt >= 8) throw new Error('BatchGetItem left keys unprocessed after 8 attempts');
@@ -38,9 +51,6 @@ export async function batchGetWithStanding(
     for (const item of result.Responses?.[table.tableName] ?? []) items.set(keyOf(item as Key), item);
     pending = (result.UnprocessedKeys?.[table.tableName]?.Keys ?? []) as Key[];
   }
-  const account = items.get(keyOf(standing.account)) as StandingRecord | undefined;
-  const login = items.get(keyOf(standing.login)) as StandingRecord | undefined;
-  return { items, revoked: isRevoked(account, login) };
 }
 
 export function itemAt(items: Map<string, Record<string, unknown>>, key: Key): Record<string, unknown> | undefined {
