@@ -1,4 +1,5 @@
 import { CascadeStepError } from './cascade-errors';
+import { DependencyUnavailableError } from './errors';
 
 /**
  * What of a fault may be logged or stored: the one place that decides. Pure (no SDK, no logger),
@@ -73,6 +74,22 @@ export function faultFields(error: unknown): { errorName: string; frames: string
  */
 export function describeError(error: unknown): string {
   if (error instanceof CascadeStepError) return safeErrorText(error.safeMessage);
+  // An outage of a dependency (DynamoDB throttling, a refused connection): which one, and its cause's class.
+  if (error instanceof DependencyUnavailableError) {
+    const name = errorName(error.cause);
+    const cause = name && name !== 'Error' ? name : systemErrorCode(error.cause);
+    return `${error.dependency} unavailable${cause ? ` (${cause})` : ''}`;
+  }
   const name = errorName(error);
-  return name && name !== 'Error' ? `Unexpected error (${name})` : 'Unexpected error';
+  const code = systemErrorCode(error);
+  const what = [name && name !== 'Error' ? name : undefined, code].filter((part) => part !== undefined).join(' ');
+  return what ? `Unexpected error (${what})` : 'Unexpected error';
+}
+
+/** A Node system error's code and call (`ENOTDIR on open`): fixed vocabulary, never a path or a message. */
+function systemErrorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, syscall } = error as { code?: unknown; syscall?: unknown };
+  if (typeof code !== 'string' || !/^E[A-Z0-9_]{1,30}$/.test(code)) return undefined;
+  return typeof syscall === 'string' && /^[a-z_]{1,30}$/.test(syscall) ? `${code} on ${syscall}` : code;
 }

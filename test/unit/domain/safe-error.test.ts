@@ -1,4 +1,5 @@
 import { MailDeliveryError, MissingRecipientError, VpnGatewayError } from '../../../shared/domain/cascade-errors';
+import { DependencyUnavailableError } from '../../../shared/domain/errors';
 import { cleanName, describeError, errorName, faultFields, MAX_LAST_ERROR_LENGTH, MAX_NAME_LENGTH, safeErrorText } from '../../../shared/domain/safe-error';
 
 describe('safeErrorText (what may be stored and shown as a step error)', () => {
@@ -88,6 +89,13 @@ describe('describeError (what a cascade step may store and log of an error)', ()
     [new Error('bob@customer.example at Object.<anonymous> (/var/task/index.js:1:1)'), 'Unexpected error'],
     ['a thrown string', 'Unexpected error'],
     [Object.assign(new Error('x'), { name: 'has spaces and: punctuation' }), 'Unexpected error'],
+    // A system error names its code and call, never its path (which may hold an address or a name).
+    [Object.assign(new Error("ENOTDIR: not a directory, open '/mail/bob@customer.example.eml'"), { code: 'ENOTDIR', syscall: 'open', path: '/mail/bob@customer.example.eml' }), 'Unexpected error (ENOTDIR on open)'],
+    [Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }), 'Unexpected error (ECONNREFUSED)'],
+    [Object.assign(new Error('x'), { code: 'not a code: bob@customer.example' }), 'Unexpected error'],
+    // An outage of a dependency says which, and its cause's class.
+    [new DependencyUnavailableError('dynamodb', { cause: Object.assign(new Error('Rate exceeded for bob'), { name: 'ThrottlingException' }) }), 'dynamodb unavailable (ThrottlingException)'],
+    [new DependencyUnavailableError('dynamodb', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) }), 'dynamodb unavailable (ECONNREFUSED)'],
   ])('%p → %s', (error, expected) => {
     // Act / Assess
     expect(describeError(error)).toBe(expected);
