@@ -37,8 +37,9 @@ function selectedQueues(value: string | undefined): QueueId[] {
 }
 
 void runCommand(redriveCommand, process.argv.slice(2), async (values) => {
-  const ids = selectedQueues(values.queue);
+  // A malformed value first: it is the more precise complaint.
   const port = portOption(values.port);
+  const ids = selectedQueues(values.queue);
   const info = readRuntimeInfo({ ...(values.runtime !== undefined ? { file: values.runtime } : {}), ...(port !== undefined ? { port } : {}) });
   const sqs = new SQSClient({
     region: LOCAL_CREDENTIALS.AWS_REGION,

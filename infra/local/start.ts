@@ -94,29 +94,26 @@ async function main(values: { port?: string; persist?: string; reset?: boolean; 
   // The record of disabled logins belongs with the data: beside it when persisted; otherwise the
   // table starts afresh, and so does the record.
   const loginRecord = persistDir ? join(persistDir, 'disabled-logins.json') : loginRecordFile;
-  if (!persistDir || values.reset) rmSync(loginRecord, { force: true });
+  if (!persistDir) rmSync(loginRecord, { force: true });
 
-  let stack: LocalStack;
-  try {
-    stack = await startLocalStack({
-      port,
-      seed,
-      ...(persistDir ? { persistDir } : {}),
-      ...(values.reset ? { reset: true } : {}),
-      loginRecordFile: loginRecord,
-      ...(retentionSeconds !== undefined ? { retentionSeconds } : {}),
-      // One line, then the stack stops and the exit code says it failed.
-      onEmulatorDown: (message) => {
-        if (stopping) return; // a signal got there first: Java ending now is part of the stop
-        console.error(`[local] ${message} Stopping.`);
-        shutdown('emulator down', 1);
-      },
-      log,
-    });
-  } catch (error) {
-    throw userFacing(error) ? new CliError((error as Error).message) : error;
-  }
+  const stack = await startLocalStack({
+    port,
+    seed,
+    ...(persistDir ? { persistDir } : {}),
+    ...(values.reset ? { reset: true } : {}),
+    loginRecordFile: loginRecord,
+    ...(retentionSeconds !== undefined ? { retentionSeconds } : {}),
+    // One line, then the stack stops and the exit code says it failed.
+    onEmulatorDown: (message) => {
+      if (stopping) return; // a signal got there first: Java ending now is part of the stop
+      console.error(`[local] ${message} Stopping.`);
+      shutdown('emulator down', 1);
+    },
+    log,
+  });
   running.stack = stack;
+  // Only once the stack is up: a directory another stack still uses is refused before anything is wiped.
+  if (values.reset) rmSync(loginRecord, { force: true });
   if (stopping) {
     await stack.stop();
     process.exit(process.exitCode ?? 0);
@@ -163,7 +160,9 @@ async function main(values: { port?: string; persist?: string; reset?: boolean; 
 }
 
 void runCommand(startCommand, process.argv.slice(2), async (values) => {
-  await main(values);
+  await main(values).catch((error: unknown) => {
+    throw userFacing(error) ? new CliError((error as Error).message) : error;
+  });
 }).then((code) => {
   // A failed start exits at once (it may have left handles open); a running stack keeps the process alive.
   if (code !== 0) process.exit(code);

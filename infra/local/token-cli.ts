@@ -63,9 +63,10 @@ function joinNegativeTtl(args: readonly string[]): string[] {
 }
 
 void runCommand(tokenCommand, joinNegativeTtl(process.argv.slice(2)), async (values) => {
-  if (!values.sub || !values.account) throw new UsageError('--sub and --account are required');
+  // A malformed value first: it is the more precise complaint.
   const ttlSeconds = integerOption(values.ttl, '--ttl', 'a whole number of seconds');
   const port = portOption(values.port);
+  if (!values.sub || !values.account) throw new UsageError('--sub and --account are required');
   assertLoginEnabled(values.sub, { ...(values.runtime !== undefined ? { file: values.runtime } : {}), ...(port !== undefined ? { port } : {}) });
   const key = await loadOrCreateSigningKey();
   const token = await mintToken(key, {

@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { compactVerify, createLocalJWKSet, decodeJwt } from 'jose';
 import { jwksFor, loadOrCreateSigningKey } from '../../../infra/local/token-issuer';
+import { seedDocument, writeSeedFile } from '../../unit/local/factories';
 import { httpRequest } from './http-client';
 import { descendants, isAlive, ownLines, processes, runCli, within, type RunningCli } from './processes';
 
@@ -10,7 +14,7 @@ import { descendants, isAlive, ownLines, processes, runCli, within, type Running
  */
 
 const BOOT_TIMEOUT_MS = 40_000;
-/** How long a stop may take before the test gives up on it: a hang guard, not a speed check (the CLI itself abandons a stop after 5 s). */
+/** How long a stop may take before the test gives up on it: a hang guard, not a speed check (the CLI itself abandons a stop after 8 s). */
 const EXIT_TIMEOUT_MS = 20_000;
 
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -119,5 +123,93 @@ describe('the token CLI (npm run token)', () => {
     // The signature is the local key's (what the stack's JWKS publishes); only the expiry is wrong.
     const jwks = createLocalJWKSet(jwksFor(await loadOrCreateSigningKey()));
     await expect(compactVerify(token, jwks)).resolves.toBeDefined();
+  }, 30_000);
+});
+
+describe('every local CLI: --help and bad options', () => {
+  const clis = [
+    ['npm start', 'infra/local/start.ts'],
+    ['npm run token', 'infra/local/token-cli.ts'],
+    ['npm run redrive', 'infra/local/redrive-cli.ts'],
+    ['npm run receipt', 'infra/local/receipt-main.ts'],
+  ] as const;
+  type Outcome = { code: number | null; stdout: string; stderr: string[] };
+  const outcomes = new Map<string, Outcome>();
+  const key = (script: string, args: readonly string[]) => `${script} ${args.join(' ')}`;
+  const cases: [string, string[]][] = [
+    ...clis.flatMap(([, script]): [string, string[]][] => [
+      [script, ['--help']],
+      [script, ['--bogus']],
+    ]),
+    ...clis.filter(([name]) => name !== 'npm run receipt').map(([, script]): [string, string[]] => [script, ['--port', 'abc']]),
+  ];
+
+  beforeAll(async () => {
+    // All at once: each is a short-lived process that fails (or answers) before starting anything.
+    await Promise.all(
+      cases.map(async ([script, args]) => {
+        const cli = runCli(script, args);
+        const exit = await within(cli.exited, 30_000, `${script} ${args.join(' ')}`);
+        outcomes.set(key(script, args), { code: exit.code, stdout: cli.stdout(), stderr: ownLines(cli.stderr()) });
+      }),
+    );
+  }, 40_000);
+
+  const outcome = (script: string, args: readonly string[]): Outcome => {
+    const found = outcomes.get(key(script, args));
+    if (!found) throw new Error(`no outcome for ${key(script, args)}`);
+    return found;
+  };
+
+  it.each(clis)('%s --help prints its usage and exits 0', (name, script) => {
+    const { code, stdout, stderr } = outcome(script, ['--help']);
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^Usage: ${name}`));
+    expect(stdout).toContain('-h, --help');
+    expect(stderr).toEqual([]);
+  });
+
+  it.each(clis)('%s --bogus prints one line naming it, then the usage, and exits non-zero', (name, script) => {
+    const { code, stdout, stderr } = outcome(script, ['--bogus']);
+
+    expect(code).toBe(2);
+    expect(stderr[0]).toBe(`${name}: Unknown option '--bogus'`);
+    expect(stderr[1]).toMatch(new RegExp(`^Usage: ${name}`));
+    expect(`${stdout}${stderr.join('\n')}`).not.toMatch(/^\s+at /m);
+  });
+
+  it.each(clis.filter(([name]) => name !== 'npm run receipt'))('%s --port abc names the option and its value', (name, script) => {
+    const { code, stderr } = outcome(script, ['--port', 'abc']);
+
+    expect(code).toBe(2);
+    expect(stderr[0]).toBe(`${name}: --port must be a TCP port number (0-65535), got 'abc'`);
+    expect(stderr[1]).toMatch(/^Usage: /);
+  });
+});
+
+describe('npm start with a seed file holding a parent cycle', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'seed-cycle-'));
+  });
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses it in one line naming the cycle, and starts no Java', async () => {
+    // Prepare
+    const seed = writeSeedFile(dir, seedDocument({ customers: [{ id: 'root', parentId: null }, { id: 'a', parentId: 'b' }, { id: 'b', parentId: 'a' }] }));
+
+    // Act
+    const cli = runCli('infra/local/start.ts', ['--port', '0', '--seed', seed]);
+    const exit = await within(cli.exited, 20_000, 'refusing the seed');
+
+    // Assess
+    expect(exit.code).toBe(1);
+    expect(ownLines(cli.stderr())).toEqual([`Seed file ${seed} is invalid: parent cycle a -> b -> a`]);
+    expect(processes().filter((p) => p.pgrp === cli.pid)).toEqual([]);
   }, 30_000);
 });

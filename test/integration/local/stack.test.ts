@@ -88,6 +88,14 @@ describe('startLocalStack on the shared emulators', () => {
     expect(response.headers['www-authenticate']).toContain('Bearer');
   });
 
+  it('says at GET /health that both emulators answer, and that it must not be cached', async () => {
+    const response = await httpRequest(`${running().url}/health`);
+
+    expect(response.status).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(JSON.parse(response.text)).toEqual({ ok: true, dynamodb: 'up', sqs: 'up' });
+  });
+
   it('stops: the HTTP port is closed afterwards', async () => {
     const { url } = running();
 
