@@ -29,7 +29,8 @@ export const RELAY_ITERATOR_AGE_THRESHOLD = Duration.minutes(5);
 
 /**
  * The alarms: a message in any dead-letter queue, API 5xx responses, and each function's errors
- * and throttles (plus the outbox relay's backlog). With `alarms.notify`, every alarm publishes to
+ * and throttles (plus the outbox relay's backlog); from the reconciler's metrics, any overdue
+ * request and any event it had to republish. With `alarms.notify`, every alarm publishes to
  * one KMS-encrypted SNS topic.
  */
 export class MonitoringStack extends Stack {

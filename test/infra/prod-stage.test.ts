@@ -67,8 +67,9 @@ describe('production stage', () => {
     });
 
     const alarms = Object.values(t.monitoring.findResources('AWS::CloudWatch::Alarm')) as { Properties: { AlarmActions?: unknown } }[];
-    // One per DLQ, the relay-failures queue, API 5xx, errors and throttles per function, the relay's iterator age.
-    expect(alarms.length).toBe(queues.length + 1 + 1 + 2 * functions.length + streamConsumers.length);
+    // One per DLQ, the relay-failures queue, API 5xx, errors and throttles per function, the relay's iterator age,
+    // and the reconciler's two (overdue requests, republished events).
+    expect(alarms.length).toBe(queues.length + 1 + 1 + 2 * functions.length + streamConsumers.length + 2);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
   });
 });
