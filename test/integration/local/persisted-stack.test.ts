@@ -10,7 +10,7 @@ import { readRuntimeInfo } from '../../../infra/local/runtime-info';
 import { seedDocument, writeSeedFile } from '../../unit/local/factories';
 import { eventually } from '../support/emulators';
 import { httpRequest } from './http-client';
-import { descendants, isAlive, runCli, within, type RunningCli } from './processes';
+import { descendants, isAlive, ownLines, runCli, within, type RunningCli } from './processes';
 
 /**
  * `npm start -- --persist DIR` as a user runs it, each run its own process with its own Java:
@@ -106,6 +106,12 @@ describe('npm start -- --persist DIR', () => {
       const example = await bannerExample(first);
       expect(example.customerId).toBe('cust-1001');
       expect((await deleteCustomer(first.url, example.customerId, example.token)).status).toBe(200);
+      // A second stack on the same files while the first runs is refused: two Javas would corrupt them.
+      const rival = runCli('infra/local/start.ts', ['--port', '0', '--persist', dir]);
+      started.push(rival);
+      expect((await within(rival.exited, EXIT_TIMEOUT_MS, 'refusing a directory in use')).code).toBe(1);
+      expect(ownLines(rival.stderr())).toContain(`DynamoDB Local (pid ${first.java}) is already running on ${dir}: another \`npm start --persist\` uses it, or one was left behind. Stop it first (kill ${first.java}).`);
+      expect(javaProcessesOn(dir)).toEqual([first.java]);
       expect((await interrupt(first)).code).toBe(0);
 
       // Act 1: start again on the same directory
