@@ -17,7 +17,11 @@ const indexDefinition = (index: CatalogIndex) => ({
     { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
     { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
   ],
-  Projection: { ProjectionType: 'ALL' as const },
+  // An index that names its projected attributes keeps only those (and the keys); the others project everything.
+  Projection:
+    'nonKeyAttributes' in index
+      ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.nonKeyAttributes] }
+      : { ProjectionType: 'ALL' as const },
 });
 
 const indexAttributes = (index: CatalogIndex) => [
