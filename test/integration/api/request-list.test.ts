@@ -33,12 +33,12 @@ const seeded: Seeded[] = [];
 /** A request of `accountId` created `ageHours` ago; SUCCESS ones mostly have their receipt (the index's DONE state). */
 function seededRequest(i: number, accountId: string, ageHours: number): { item: Record<string, unknown>; meta: Seeded } {
   const status: RequestStatus = i % 3 === 0 ? 'FAILED' : i % 5 === 0 ? 'IN_PROGRESS' : 'SUCCESS';
-  const type = TYPES[i % TYPES.length];
+  const type = TYPES[i % TYPES.length]!;
   const createdAt = new Date(Date.now() - ageHours * HOUR_MS).toISOString();
   const request: DeletionRequest = {
     requestId: `req-${accountId}-${String(i).padStart(3, '0')}`,
     type,
-    subject: { kind: 'customer', customerId: `c-${i}` },
+    subject: { type: 'customer', customerId: `c-${i}` },
     actor: { sub: `op-of-${accountId}`, role: 'RESALE', accountId },
     reason: `reason ${i}`,
     mode: 'soft',
@@ -115,8 +115,7 @@ describe('GET /api/v2/requests', () => {
       expect(view.reason).toMatch(/^reason \d+$/);
       expect(view.dueAt).toBe(new Date(Date.parse(row.createdAt) + 24 * HOUR_MS).toISOString());
       expect(view.overdue).toBe(isOverdue(row));
-      if (row.status === 'SUCCESS') expect(view.completedAt).toBe(row.createdAt);
-      else expect(view).not.toHaveProperty('completedAt');
+      expect(view.completedAt).toBe(row.status === 'SUCCESS' ? row.createdAt : undefined);
       expect(view.steps).toEqual({ devices: expect.objectContaining({ count: 0, lastError: null, attempts: 1 }) });
       expect(view).not.toHaveProperty('ownerAccountId');
       expect(view).not.toHaveProperty('gsi1pk');

@@ -113,7 +113,10 @@ describe('the request indexes', () => {
 
   it('spreads request ids over all shards, each getting a fair part', () => {
     const counts = new Array<number>(REQUEST_SHARDS).fill(0);
-    for (let i = 0; i < 8000; i += 1) counts[requestShard(`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)] += 1;
+    for (let i = 0; i < 8000; i += 1) {
+      const shard = requestShard(`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+      counts[shard] = (counts[shard] ?? 0) + 1;
+    }
     for (const count of counts) expect(count).toBeGreaterThan(700);
     expect(requestShard('abc')).toBe(requestShard('abc'));
   });
