@@ -218,7 +218,6 @@ async function main(): Promise<void> {
     tableName: 'bench-cutoff',
     queuePrefix: 'bench-cutoff-',
     visibilityTimeoutSeconds,
-    mailDir: join(workDir, 'cutoff', 'mail'),
     loginRecordFile: join(workDir, 'cutoff', 'disabled-logins.json'),
     pollers: true,
     log,

@@ -12,7 +12,7 @@ export function deleteCustomerEnv(values: { tableName: string; jwksUrl: string; 
     tableName: values.tableName,
     queueUrls: Object.fromEntries(queueIds.map((id) => [id, `https://sqs.bench.invalid/${id}`])) as Record<QueueId, string>,
     auth: { kind: 'oidc', jwksUrl: values.jwksUrl, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, maxTokenAgeSeconds: values.maxTokenAgeSeconds },
-    mail: { sender: 'bench <no-reply@bench.invalid>', transport: 'ses' },
+    mail: { sender: 'bench <no-reply@bench.invalid>' },
     identity: { provider: 'local:/dev/null' },
     receipts: { key: 'file:/dev/null', issuer: 'https://receipts.bench.invalid', retiredKeys: '[]' },
     lifecycle: { retentionSeconds: 30 * 24 * 3600 },

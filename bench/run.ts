@@ -161,8 +161,8 @@ async function main(): Promise<number> {
   });
 
   say('starting DynamoDB Local, the SQS emulator and a JWKS endpoint');
-  const { dynamo, sqs } = await startEmulators();
-  cleanups.push(() => dynamo.stop(), () => sqs.stop());
+  const { dynamo, sqs, ses } = await startEmulators();
+  cleanups.push(() => dynamo.stop(), () => sqs.stop(), () => ses.stop());
   const keyFile = join(workDir, 'signing-key.json');
   const key = await loadOrCreateSigningKey(keyFile);
   const jwks = await serveJwks(jwksFor(key));

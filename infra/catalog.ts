@@ -60,7 +60,7 @@ export type Link =
   | { to: 'token-verifier' }
   /** A step's queue: its URL variable and `sqs:SendMessage` on it. */
   | { to: 'queue'; queue: QueueId }
-  /** Sending mail: MAIL_SENDER and MAIL_TRANSPORT, and `ses:SendEmail` as the stage's identity. */
+  /** Sending mail through SES (the SES emulator locally): MAIL_SENDER, and `ses:SendEmail` as the stage's identity. */
   | { to: 'mail' }
   /** The identity provider: IDENTITY_PROVIDER, and in AWS exactly `cognito-idp:AdminUserGlobalSignOut`,
    * `AdminDisableUser` and `AdminEnableUser` on the stage's user pool. */
@@ -567,7 +567,7 @@ export const TOKEN_VERIFIER_VARIABLES = [
   'JWT_SCOPE_PREFIX',
   'JWT_MAX_TOKEN_AGE_SECONDS',
 ] as const;
-export const MAIL_VARIABLES = ['MAIL_SENDER', 'MAIL_TRANSPORT'] as const;
+export const MAIL_VARIABLES = ['MAIL_SENDER'] as const;
 /** `cognito:<userPoolId>` in AWS, `local:<file>` (the local token issuer's record) in the local stack. */
 export const IDENTITY_PROVIDER_VARIABLES = ['IDENTITY_PROVIDER'] as const;
 /** Seconds a soft-deleted customer is kept before its purge: the stage's `lifecycle.retentionDays` in AWS, `--retention-seconds` locally. */

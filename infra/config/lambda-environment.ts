@@ -12,7 +12,8 @@ export interface EnvironmentValues {
   queueUrls: Readonly<Record<QueueId, string>>;
   /** The stage's issuer (either kind); `tokenVerifierVariables` turns it into the token-verifier link's variables. */
   auth: AuthConfig;
-  mail: { sender: string; transport: string };
+  /** MAIL_SENDER, the From address. AWS and the local stack send through SES alike (locally its emulator, by endpoint). */
+  mail: { sender: string };
   /** IDENTITY_PROVIDER: `cognito:<userPoolId>` in AWS, `local:<file>` in the local stack. */
   identity: { provider: string };
   /** The deletion-receipt key (RECEIPT_KEY: `kms:<key ARN>` in AWS, `file:<path>` locally), the receipts' issuer,
@@ -31,7 +32,6 @@ export function variableValues(values: EnvironmentValues): Record<EnvName, strin
     TABLE_NAME: values.tableName,
     ...tokenVerifierVariables(values.auth),
     MAIL_SENDER: values.mail.sender,
-    MAIL_TRANSPORT: values.mail.transport,
     IDENTITY_PROVIDER: values.identity.provider,
     RECEIPT_KEY: values.receipts.key,
     RECEIPT_ISSUER: values.receipts.issuer,

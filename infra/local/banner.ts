@@ -30,7 +30,8 @@ export function activeInTable(client: DynamoDBDocumentClient, tableName: string)
 export interface BannerFacts {
   url: string;
   readySeconds: number;
-  mailDir: string;
+  /** The SES emulator: sent mail in its web viewer at `/`, as JSON at `/store`. */
+  sesEndpoint: string;
   loginRecordFile: string;
   runtimeFile: string;
   persistDir?: string;
@@ -50,7 +51,7 @@ curl -i -X DELETE "${url}/customer/${example.customerId}" \\
 Customer deletion service running at ${url}  (ready in ${facts.readySeconds.toFixed(1)} s)
   JWKS:    ${url}/.well-known/jwks.json
   Health:  ${url}/health
-  Mail:    ${facts.mailDir}
+  Mail:    ${facts.sesEndpoint}/  (sent mail; as JSON: ${facts.sesEndpoint}/store)
   Data:    ${facts.persistDir ? `${facts.persistDir} (kept between runs; --reset starts afresh)` : 'in memory (gone at exit; --persist DIR keeps it)'}
   Disabled logins (npm run token refuses them): ${facts.loginRecordFile}
   Runtime file (npm run token/redrive read it): ${facts.runtimeFile}

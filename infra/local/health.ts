@@ -7,6 +7,7 @@ export interface StackHealth {
   ok: boolean;
   dynamodb: EmulatorState;
   sqs: EmulatorState;
+  ses: EmulatorState;
 }
 
 /** Long enough for a busy emulator on a laptop, short enough that a health check never hangs. */
@@ -21,13 +22,21 @@ async function answers(probe: (signal: AbortSignal) => Promise<unknown>): Promis
   }
 }
 
+/** The SES emulator's own health check: a 200 from `GET /health-check`. */
+async function sesAnswers(endpoint: string, signal: AbortSignal): Promise<void> {
+  const response = await fetch(`${endpoint}/health-check`, { signal });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`SES emulator answered ${response.status}`);
+}
+
 /** `GET /health` on the local gateway: does each emulator answer a cheap call right now? */
-export async function probeEmulators(clients: { dynamo: DynamoDBClient; sqs: SQSClient }): Promise<StackHealth> {
-  const [dynamodb, sqs] = await Promise.all([
+export async function probeEmulators(clients: { dynamo: DynamoDBClient; sqs: SQSClient; sesEndpoint: string }): Promise<StackHealth> {
+  const [dynamodb, sqs, ses] = await Promise.all([
     answers((abortSignal) => clients.dynamo.send(new ListTablesCommand({ Limit: 1 }), { abortSignal })),
     answers((abortSignal) => clients.sqs.send(new ListQueuesCommand({ MaxResults: 1 }), { abortSignal })),
+    answers((signal) => sesAnswers(clients.sesEndpoint, signal)),
   ]);
-  return { ok: dynamodb === 'up' && sqs === 'up', dynamodb, sqs };
+  return { ok: dynamodb === 'up' && sqs === 'up' && ses === 'up', dynamodb, sqs, ses };
 }
 
 /** 503 when an emulator is down, as a load balancer's health check expects. */

@@ -8,9 +8,8 @@ export const DEFAULT_PORT = 3000;
 export const LOCAL_TABLE_NAME = 'customer-deletion';
 
 export const repoRoot = resolve(__dirname, '..', '..');
-/** Git-ignored working state: signing keys, persisted data, the mail sink. */
+/** Git-ignored working state: signing keys, persisted data, the runtime files. */
 export const localDir = resolve(repoRoot, '.local');
-export const mailSinkDir = resolve(localDir, 'mail');
 export const signingKeyFile = resolve(localDir, 'keys', 'signing-key.json');
 /** The local token issuer's record of the logins the identity step disabled (a fresh one each in-memory run). */
 export const loginRecordFile = resolve(localDir, 'identity', 'disabled-logins.json');

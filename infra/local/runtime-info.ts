@@ -13,6 +13,8 @@ export interface RuntimeInfo {
   port?: number;
   dynamoEndpoint: string;
   sqsEndpoint: string;
+  /** The SES emulator: what the stack sent, at `GET <sesEndpoint>/store` (absent in files of older stacks). */
+  sesEndpoint?: string;
   tableName: string;
   queues: Record<QueueId, LocalQueue>;
   /** The local token issuer's record of disabled logins, which `npm run token` consults. */

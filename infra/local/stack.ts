@@ -17,7 +17,6 @@ import {
   LOCAL_MAX_TOKEN_AGE_SECONDS,
   LOCAL_TABLE_NAME,
   loginRecordFile,
-  mailSinkDir,
 } from './local-config';
 import { createQueues, createTable, type LocalQueue } from './resources';
 import { deleteTable, readSeedFile, seedIfEmpty, type SeedData } from './seed';
@@ -49,12 +48,13 @@ export interface LocalStackOptions {
   /** Reuse emulators that are already running (tests share one of each) instead of starting them. */
   dynamoEndpoint?: string;
   sqsEndpoint?: string;
+  /** Reuse a running SES emulator; by default the stack starts its own, whose store holds only this process's mail. */
+  sesEndpoint?: string;
   /** Physical names: a test run uses its own so runs never collide. */
   tableName?: string;
   queuePrefix?: string;
   /** Local visibility timeout (seconds): short, so a failed message returns quickly; above the 1-second poll wait. */
   visibilityTimeoutSeconds?: number;
-  mailDir?: string;
   /** The local token issuer's record of disabled logins (IDENTITY_PROVIDER=local:<file>): the identity step writes it, `npm run token` reads it. */
   loginRecordFile?: string;
   /** How long a soft-deleted customer is kept before the scheduled purge (`--retention-seconds`; default 30 days). */
@@ -75,8 +75,8 @@ export interface LocalStack {
   queues: Record<QueueId, LocalQueue>;
   /** Every variable's local value; each function sees only its own (`environmentFor`). */
   env: Record<EnvName, string>;
-  /** Where the mail sink writes one .eml file per message. */
-  mailDir: string;
+  /** The SES v2 emulator the send-email step sends through: its web viewer at `/`, what was sent at `GET /store`. */
+  sesEndpoint: string;
   /** The record of logins the identity step disabled, which the local token issuer refuses. */
   loginRecordFile: string;
   sqsPollers: Map<string, SqsEventSourcePoller>;
@@ -90,7 +90,7 @@ export interface LocalStack {
 }
 
 /**
- * Boots the whole service on this machine: DynamoDB Local, the SQS emulator, the catalog's
+ * Boots the whole service on this machine: DynamoDB Local, the SQS and SES emulators, the catalog's
  * table and queues, the seed, the token issuer's JWKS, the API Gateway emulation in front of the
  * catalog's API handlers, and Lambda-like pollers in front of its consumers.
  */
@@ -121,17 +121,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     const url = `http://127.0.0.1:${port}`;
 
-    const { dynamo, sqs } = await startEmulators({
+    const { dynamo, sqs, ses } = await startEmulators({
       ...(options.persistDir ? { persistDir: options.persistDir } : {}),
       ...(options.dynamoEndpoint ? { dynamoEndpoint: options.dynamoEndpoint } : {}),
       ...(options.sqsEndpoint ? { sqsEndpoint: options.sqsEndpoint } : {}),
+      ...(options.sesEndpoint ? { sesEndpoint: options.sesEndpoint } : {}),
     });
-    cleanups.push(dynamo.stop, sqs.stop);
+    cleanups.push(dynamo.stop, sqs.stop, ses.stop);
 
+    // The SDK clients the handlers build read these, so local and AWS run the same adapters
+    // (SesMailSender included); only the endpoints differ.
     Object.assign(process.env, LOCAL_CREDENTIALS, {
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamo.endpoint,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
     });
     const clientConfig = { region: LOCAL_CREDENTIALS.AWS_REGION };
     const dynamoClient = new DynamoDBClient(clientConfig);
@@ -145,7 +149,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     staticRoutes.push({
       method: 'GET',
       path: '/health',
-      body: () => probeEmulators({ dynamo: dynamoClient, sqs: sqsClient }),
+      body: () => probeEmulators({ dynamo: dynamoClient, sqs: sqsClient, sesEndpoint: ses.endpoint }),
       status: (health) => healthStatus(health as StackHealth),
       cacheControl: 'no-store',
     });
@@ -164,13 +168,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       else log.info('seed not loaded: the table already holds data (--reset starts afresh)', { table: tableName });
     }
 
-    const mailDir = options.mailDir ?? mailSinkDir;
     const loginRecord = options.loginRecordFile ?? loginRecordFile;
     const values: EnvironmentValues = {
       tableName,
       queueUrls: Object.fromEntries(Object.values(queues).map((q) => [q.id, q.url])) as Record<QueueId, string>,
       auth: { kind: 'oidc', jwksUrl: `${url}/.well-known/jwks.json`, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, maxTokenAgeSeconds: LOCAL_MAX_TOKEN_AGE_SECONDS },
-      mail: { sender: 'Customer Deletion <no-reply@customer-deletion.local>', transport: `sink:${mailDir}` },
+      mail: { sender: 'Customer Deletion <no-reply@customer-deletion.local>' },
       identity: { provider: `local:${loginRecord}` },
       receipts: { key: `file:${options.receiptKeyFile ?? receiptKeyFile}`, issuer: LOCAL_RECEIPT_ISSUER, retiredKeys: '[]' },
       lifecycle: { retentionSeconds: options.retentionSeconds ?? DEFAULT_LOCAL_RETENTION_SECONDS },
@@ -237,7 +240,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
 
     log.info('local stack ready', { url, functions: functions.length, table: tableName });
-    return { url, port, tableName, queues, env: variableValues(values), mailDir, loginRecordFile: loginRecord, sqsPollers, streamPoller, streamPollers, schedules: scheduleRunners, stop };
+    return { url, port, tableName, queues, env: variableValues(values), sesEndpoint: ses.endpoint, loginRecordFile: loginRecord, sqsPollers, streamPoller, streamPollers, schedules: scheduleRunners, stop };
   } catch (error) {
     await stop();
     throw error;

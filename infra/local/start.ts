@@ -19,7 +19,7 @@ export const startCommand = {
   usage: [
     'Usage: npm start -- [options]',
     '',
-    'Runs the whole service on this machine: DynamoDB Local, the SQS emulator, the API and the workers.',
+    'Runs the whole service on this machine: DynamoDB Local, the SQS and SES emulators, the API and the workers.',
     '',
     `  --port N                 HTTP port for the API (default ${DEFAULT_PORT}, or $PORT; 0 picks a free one)`,
     '  --persist DIR            keep the data in DIR between runs; the seed loads only into an empty table',
@@ -129,6 +129,7 @@ async function main(values: { port?: string; persist?: string; reset?: boolean; 
       port: stack.port,
       dynamoEndpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB ?? '',
       sqsEndpoint: process.env.AWS_ENDPOINT_URL_SQS ?? '',
+      sesEndpoint: stack.sesEndpoint,
       tableName: stack.tableName,
       queues: stack.queues,
       loginRecordFile: stack.loginRecordFile,
@@ -150,7 +151,7 @@ async function main(values: { port?: string; persist?: string; reset?: boolean; 
     bannerText({
       url: stack.url,
       readySeconds: (Date.now() - started) / 1000,
-      mailDir: stack.mailDir,
+      sesEndpoint: stack.sesEndpoint,
       loginRecordFile: stack.loginRecordFile,
       runtimeFile,
       ...(persistDir ? { persistDir } : {}),

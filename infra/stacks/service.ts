@@ -45,7 +45,7 @@ export function createServiceStacks(scope: Construct, config: StageConfig, env?:
     tableName: data.table.tableName,
     queueUrls: Object.fromEntries(queueIds.map((id) => [id, messaging.queues[id].queue.queueUrl])) as Record<QueueId, string>,
     auth: config.auth,
-    mail: { sender: config.mail.sender, transport: 'ses' },
+    mail: { sender: config.mail.sender },
     identity: { provider: `cognito:${config.identity.userPoolId}` },
     receipts: { key: `kms:${keys.receiptKey.keyArn}`, ...receiptSettingsOf(config) },
     lifecycle: { retentionSeconds: retentionSecondsOf(config) },

@@ -32,7 +32,7 @@ export interface AdapterChoice<T> {
 }
 
 /**
- * Builds the adapter a variable selects (`MAIL_TRANSPORT=ses`, `IDENTITY_PROVIDER=local:<file>`):
+ * Builds the adapter a variable selects (`IDENTITY_PROVIDER=cognito:<pool>`, `IDENTITY_PROVIDER=local:<file>`):
  * the AWS adapter in AWS, the local one in the local stack, same variable name in both. Anything
  * else fails the cold start, naming what is allowed.
  */

@@ -60,13 +60,13 @@ export interface LoginDirectory {
   activeLoginIdsOf(customerId: string): Promise<string[]>;
 }
 
-/** The outgoing-mail port of the email step: Amazon SES in AWS, the `.eml` sink in the local stack. */
+/** The outgoing-mail port of the email step: Amazon SES (its emulator in the local stack and the tests). */
 export interface OutgoingMail {
   from: string;
   to: string;
   subject: string;
   text: string;
-  /** Stable per logical message (e.g. the event id), so a transport can refuse a duplicate. */
+  /** Stable per logical message (the event id): SES carries it as a message tag, to trace a message to its event. */
   dedupeId: string;
 }
 

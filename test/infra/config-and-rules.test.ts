@@ -32,7 +32,7 @@ const devValues: EnvironmentValues = {
   tableName: 'table-token',
   queueUrls,
   auth: stages.dev.auth,
-  mail: { sender: stages.dev.mail.sender, transport: 'ses' },
+  mail: { sender: stages.dev.mail.sender },
   identity: { provider: `cognito:${stages.dev.identity.userPoolId}` },
   receipts: { key: 'kms:arn:aws:kms:us-east-1:000000000000:key/receipt', issuer: 'https://api.dev.example.com/deletion-receipts', retiredKeys: '[]' },
   lifecycle: { retentionSeconds: 30 * 24 * 3600 },
@@ -86,7 +86,6 @@ describe('Lambda environment', () => {
   it('maps each queue URL to its queue URL variable, and the table and mail values to theirs', () => {
     for (const q of queues) expect(env[queueUrlVariable(q.id)]).toBe(queueUrls[q.id]);
     expect(env.TABLE_NAME).toBe('table-token');
-    expect(env.MAIL_TRANSPORT).toBe('ses');
     expect(env.MAIL_SENDER).toBe(stages.dev.mail.sender);
     expect(env.JWT_MAX_TOKEN_AGE_SECONDS).toBe(String(stages.dev.auth.maxTokenAgeSeconds));
     expect(env.IDENTITY_PROVIDER).toBe('cognito:us-east-1_EXAMPLE');
@@ -104,7 +103,7 @@ describe('Lambda environment', () => {
       'JWT_MAX_TOKEN_AGE_SECONDS',
     ]);
     expect(linkVariables({ to: 'queue', queue: 'send-email' })).toEqual(['SEND_EMAIL_QUEUE_URL']);
-    expect(linkVariables({ to: 'mail' })).toEqual(['MAIL_SENDER', 'MAIL_TRANSPORT']);
+    expect(linkVariables({ to: 'mail' })).toEqual(['MAIL_SENDER']);
     expect(linkVariables({ to: 'identity-provider' })).toEqual(['IDENTITY_PROVIDER']);
     expect(variablesOf({ links: [] })).toEqual(['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL']);
   });
@@ -114,7 +113,7 @@ describe('Lambda environment', () => {
   });
 
   it('refuses to deploy a function with an empty variable', () => {
-    expect(() => environmentFor({ name: 'x', links: [{ to: 'mail' }] }, { ...devValues, mail: { sender: '', transport: 'ses' } })).toThrow(
+    expect(() => environmentFor({ name: 'x', links: [{ to: 'mail' }] }, { ...devValues, mail: { sender: '' } })).toThrow(
       'x: environment variable MAIL_SENDER has no value',
     );
     expect(() => environmentFor({ name: 'y', links: [{ to: 'queue', queue: 'end-sessions' }] }, { ...devValues, queueUrls: { ...queueUrls, 'end-sessions': '' } })).toThrow(

@@ -100,7 +100,7 @@ const EXPECTED_VARIABLES: Record<string, readonly string[]> = {
   'disable-logins': [...COMMON, 'TABLE_NAME', 'IDENTITY_PROVIDER'],
   'revoke-devices': [...COMMON, 'TABLE_NAME'],
   'end-sessions': [...COMMON, 'TABLE_NAME'],
-  'send-email': [...COMMON, 'TABLE_NAME', 'MAIL_SENDER', 'MAIL_TRANSPORT'],
+  'send-email': [...COMMON, 'TABLE_NAME', 'MAIL_SENDER'],
   'erase-logins': [...COMMON, 'TABLE_NAME'],
   'purge-due': [...COMMON, 'TABLE_NAME'],
   reconcile: [
@@ -456,7 +456,7 @@ describe('functions', () => {
     }
   });
 
-  it('passes the stage configuration and the AWS mail transport', () => {
+  it('passes the stage configuration and the mail sender', () => {
     const api = lambdaOf(apiFunctions[0] as FunctionSpec).resource.Properties.Environment.Variables;
     expect(api).toEqual(
       expect.objectContaining({
@@ -474,7 +474,7 @@ describe('functions', () => {
     const sendEmail = functions.find((f) => f.links.some((link) => link.to === 'mail')) as FunctionSpec;
     expect(sendEmail.name).toBe('send-email');
     expect(lambdaOf(sendEmail).resource.Properties.Environment.Variables).toEqual(
-      expect.objectContaining({ MAIL_TRANSPORT: 'ses', MAIL_SENDER: config.mail.sender }),
+      expect.objectContaining({ MAIL_SENDER: config.mail.sender }),
     );
   });
 });

@@ -1,7 +1,6 @@
-import type { RunningDynamoDb } from '../../infra/local/dynamodb-local';
-import type { RunningSqs } from '../../infra/local/sqs-local';
+import type { Emulators } from '../../infra/local/emulators';
 
 export default async function globalTeardown(): Promise<void> {
-  const emulators = (globalThis as Record<string, unknown>).__emulators as { dynamo: RunningDynamoDb; sqs: RunningSqs } | undefined;
-  await Promise.all([emulators?.dynamo.stop(), emulators?.sqs.stop()]);
+  const emulators = (globalThis as Record<string, unknown>).__emulators as Emulators | undefined;
+  await Promise.all([emulators?.dynamo.stop(), emulators?.sqs.stop(), emulators?.ses.stop()]);
 }

@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../../../infra/local/stack';
 import { keys } from '../../../shared/adapters/dynamodb/keys';
 import { SeedBuilder } from '../../fixtures/seed-factory';
 import { tokenFor } from '../../fixtures/tokens';
 import { eventually, testClients } from '../support/emulators';
+import { mailTo } from '../support/mail';
 import { call, startTestStack, tableReader } from './stack-harness';
 
 /**
@@ -64,8 +64,8 @@ it('purges a due customer as system:retention, and skips a held one (purgeBlocke
 
   // Its cascade runs: the notice that the data is erased, to the address the purge read.
   await eventually(async () => (await table.request(purgeRequestId))?.status === 'SUCCESS', 20000, 'the purge request');
-  const notices = readdirSync(stack.mailDir).map((f) => readFileSync(`${stack.mailDir}/${f}`, 'utf8')).filter((eml) => eml.includes('To: dana@due.example\r\n'));
-  expect(notices.filter((eml) => eml.includes('Subject: Your personal data has been erased'))).toHaveLength(1);
+  const notices = await mailTo(stack.sesEndpoint, 'dana@due.example');
+  expect(notices.filter((mail) => mail.subject === 'Your personal data has been erased')).toHaveLength(1);
 
   // The held customer is skipped by every run, and shows why.
   const blocked = await eventually(async () => {

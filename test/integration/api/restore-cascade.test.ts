@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalStack } from '../../../infra/local/stack';
@@ -7,6 +7,7 @@ import { SeedBuilder } from '../../fixtures/seed-factory';
 import { tokenFor } from '../../fixtures/tokens';
 import { runCli, within } from '../local/processes';
 import { eventually } from '../support/emulators';
+import { sentMail } from '../support/mail';
 import { call, startTestStack, tableReader } from './stack-harness';
 
 /**
@@ -63,7 +64,7 @@ it('re-enables the logins the deletion disabled, sends the "restored" notice, le
   expect(deleted.status).toBe(200);
   await finished(String(deleted.json.requestId), reseller);
   expect(Object.keys(readLoginRecord(stack.loginRecordFile).disabled).sort()).toEqual(['u-boss', 'u-clerk', 'u-left', 'u-temp']);
-  const mailsBefore = readdirSync(stack.mailDir).length;
+  const mailsBefore = (await sentMail(stack.sesEndpoint)).length;
 
   // Act
   const restored = await call(stack, 'POST', '/customer/acme/restore', { token: reseller, body: JSON.stringify({ reason: 'closed by mistake' }) });
@@ -79,12 +80,12 @@ it('re-enables the logins the deletion disabled, sends the "restored" notice, le
   // the logins are enabled again, but not the one deleted on its own
   expect(Object.keys(readLoginRecord(stack.loginRecordFile).disabled)).toEqual(['u-left']);
   // one "restored" notice to the customer's address
-  const mails = readdirSync(stack.mailDir).filter((f) => f.endsWith('.eml'));
+  const mails = await sentMail(stack.sesEndpoint);
   expect(mails.length).toBe(mailsBefore + 1);
-  const notices = mails.map((f) => readFileSync(join(stack.mailDir, f), 'utf8')).filter((m) => m.includes('Your customer account has been restored'));
+  const notices = mails.filter((mail) => mail.subject === 'Your customer account has been restored');
   expect(notices).toHaveLength(1);
-  expect(notices[0]).toContain('owner@acme.example');
-  expect(notices[0]).toContain(requestId);
+  expect(notices[0]?.to).toEqual(['owner@acme.example']);
+  expect(notices[0]?.text).toContain(requestId);
   // devices and sessions stay revoked and ended
   const items = [...(await table.all('device')), ...(await table.all('session'))].filter((i) => i.customerId === 'acme');
   expect(items.map((i) => [i.id, i.status]).sort()).toEqual([

@@ -21,7 +21,6 @@ export async function startTestStack(
     tableName: uniqueName('api'),
     queuePrefix: `${uniqueName('q')}-`,
     visibilityTimeoutSeconds: 2,
-    mailDir: mkdtempSync(join(tmpdir(), 'mail-')),
     loginRecordFile: join(mkdtempSync(join(tmpdir(), 'logins-')), 'disabled-logins.json'),
     pollers: options.pollers ?? false,
     ...(options.retentionSeconds !== undefined ? { retentionSeconds: options.retentionSeconds } : {}),

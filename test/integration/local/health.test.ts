@@ -4,6 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { healthStatus, probeEmulators } from '../../../infra/local/health';
 import { listenOn } from '../../../infra/local/ports';
 import { LOCAL_CREDENTIALS } from '../../../infra/local/local-config';
+import { startSesLocal, type RunningSes } from '../../../infra/local/ses-local';
 
 /** GET /health's probe: 'up' for an emulator that answers, 'down' (and a 503) for one that does not. */
 
@@ -18,17 +19,20 @@ function requiredEnv(name: string): string {
 describe('probeEmulators', () => {
   let dead: Server;
   let deadEndpoint: string;
+  let ses: RunningSes;
   const clients: { destroy(): void }[] = [];
 
   beforeAll(async () => {
     // Stands in for a dead emulator: it accepts connections and drops them at once (port 0, so no race).
     dead = createServer((socket) => socket.destroy());
     deadEndpoint = `http://127.0.0.1:${await listenOn(dead, 0, 'dead emulator')}`;
+    ses = await startSesLocal();
   });
 
   afterAll(async () => {
     for (const client of clients) client.destroy();
     await new Promise<void>((resolve) => dead.close(() => resolve()));
+    await ses.stop();
   });
 
   const dynamoAt = (endpoint: string) => {
@@ -42,23 +46,30 @@ describe('probeEmulators', () => {
     return client;
   };
 
-  it('reports both up, 200, when both answer', async () => {
-    const health = await probeEmulators({ dynamo: dynamoAt(requiredEnv('AWS_ENDPOINT_URL_DYNAMODB')), sqs: sqsAt(requiredEnv('AWS_ENDPOINT_URL_SQS')) });
+  it('reports all three up, 200, when all answer', async () => {
+    const health = await probeEmulators({ dynamo: dynamoAt(requiredEnv('AWS_ENDPOINT_URL_DYNAMODB')), sqs: sqsAt(requiredEnv('AWS_ENDPOINT_URL_SQS')), sesEndpoint: ses.endpoint });
 
-    expect(health).toEqual({ ok: true, dynamodb: 'up', sqs: 'up' });
+    expect(health).toEqual({ ok: true, dynamodb: 'up', sqs: 'up', ses: 'up' });
     expect(healthStatus(health)).toBe(200);
   });
 
   it('reports DynamoDB down, 503, when it does not answer', async () => {
-    const health = await probeEmulators({ dynamo: dynamoAt(deadEndpoint), sqs: sqsAt(requiredEnv('AWS_ENDPOINT_URL_SQS')) });
+    const health = await probeEmulators({ dynamo: dynamoAt(deadEndpoint), sqs: sqsAt(requiredEnv('AWS_ENDPOINT_URL_SQS')), sesEndpoint: ses.endpoint });
 
-    expect(health).toEqual({ ok: false, dynamodb: 'down', sqs: 'up' });
+    expect(health).toEqual({ ok: false, dynamodb: 'down', sqs: 'up', ses: 'up' });
     expect(healthStatus(health)).toBe(503);
   });
 
   it('reports SQS down, 503, when it does not answer', async () => {
-    const health = await probeEmulators({ dynamo: dynamoAt(requiredEnv('AWS_ENDPOINT_URL_DYNAMODB')), sqs: sqsAt(deadEndpoint) });
+    const health = await probeEmulators({ dynamo: dynamoAt(requiredEnv('AWS_ENDPOINT_URL_DYNAMODB')), sqs: sqsAt(deadEndpoint), sesEndpoint: ses.endpoint });
 
-    expect(health).toEqual({ ok: false, dynamodb: 'up', sqs: 'down' });
+    expect(health).toEqual({ ok: false, dynamodb: 'up', sqs: 'down', ses: 'up' });
+  });
+
+  it('reports SES down, 503, when it does not answer', async () => {
+    const health = await probeEmulators({ dynamo: dynamoAt(requiredEnv('AWS_ENDPOINT_URL_DYNAMODB')), sqs: sqsAt(requiredEnv('AWS_ENDPOINT_URL_SQS')), sesEndpoint: deadEndpoint });
+
+    expect(health).toEqual({ ok: false, dynamodb: 'up', sqs: 'up', ses: 'down' });
+    expect(healthStatus(health)).toBe(503);
   });
 });

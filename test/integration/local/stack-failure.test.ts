@@ -3,6 +3,7 @@ import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listenOn } from '../../../infra/local/ports';
+import { startSesLocal, type RunningSes } from '../../../infra/local/ses-local';
 import { startLocalStack } from '../../../infra/local/stack';
 import { spyLog } from '../../unit/local/factories';
 
@@ -13,6 +14,12 @@ import { spyLog } from '../../unit/local/factories';
 jest.mock('../../../infra/local/ports', () => {
   const actual = jest.requireActual<typeof import('../../../infra/local/ports')>('../../../infra/local/ports');
   return { ...actual, listenOn: jest.fn(actual.listenOn) };
+});
+
+// The SES emulator binds its own server (the package gives no other way): watch what it returned.
+jest.mock('../../../infra/local/ses-local', () => {
+  const actual = jest.requireActual<typeof import('../../../infra/local/ses-local')>('../../../infra/local/ses-local');
+  return { ...actual, startSesLocal: jest.fn(actual.startSesLocal) };
 });
 
 const bound = () => jest.mocked(listenOn).mock.calls.map(([server, , what]): { server: Server; what: string } => ({ server, what }));
@@ -28,17 +35,20 @@ describe('startLocalStack failing to start', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('closes the emulator that did start when the other one cannot', async () => {
-    // Prepare: DynamoDB Local cannot persist into a path that is a file; the SQS emulator starts fine
+  it('closes the emulators that did start when another one cannot', async () => {
+    // Prepare: DynamoDB Local cannot persist into a path that is a file; the SQS and SES emulators start fine
     const notADirectory = join(dir, 'a-file');
     writeFileSync(notADirectory, '');
 
     // Act
-    const attempt = startLocalStack({ port: 0, seed: null, persistDir: join(notADirectory, 'db'), mailDir: dir, log: spyLog() });
+    const attempt = startLocalStack({ port: 0, seed: null, persistDir: join(notADirectory, 'db'), log: spyLog() });
 
     // Assess
     await expect(attempt).rejects.toThrow(/ENOTDIR|EEXIST|not a directory/);
     expect(bound().map(({ what }) => what).sort()).toEqual(['HTTP API', 'SQS emulator']);
     for (const { server, what } of bound()) expect({ what, listening: server.listening }).toEqual({ what, listening: false });
+    const [ses] = await Promise.all(jest.mocked(startSesLocal).mock.results.map((result) => result.value as Promise<RunningSes>));
+    expect(ses).toBeDefined();
+    await expect(fetch(`${ses?.endpoint}/health-check`)).rejects.toThrow('fetch failed');
   });
 });

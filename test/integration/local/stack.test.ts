@@ -1,16 +1,14 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { defaultSeedFile } from '../../../infra/local/local-config';
 import { startLocalStack, type LocalStack } from '../../../infra/local/stack';
 import { loadOrCreateSigningKey, mintToken } from '../../../infra/local/token-issuer';
 import { spyLog } from '../../unit/local/factories';
-import { eventually, uniqueName } from '../support/emulators';
+import { uniqueName } from '../support/emulators';
+import { waitForMailTo } from '../support/mail';
 import { httpRequest } from './http-client';
 
 /**
  * The whole local stack in this process, on the run's shared emulators: JWKS, a real DELETE
- * through the API Gateway emulation to the real handler, the cascade to the mail sink, and stop().
+ * through the API Gateway emulation to the real handler, the cascade to the SES emulator, and stop().
  * One stack per test file: it sets process.env and loads the handler modules.
  */
 
@@ -22,11 +20,9 @@ function requiredEnv(name: string): string {
 
 describe('startLocalStack on the shared emulators', () => {
   const log = spyLog();
-  let mailDir: string;
   let stack: LocalStack | undefined;
 
   beforeAll(async () => {
-    mailDir = mkdtempSync(join(tmpdir(), 'local-stack-mail-'));
     const name = uniqueName('stack');
     stack = await startLocalStack({
       port: 0,
@@ -35,14 +31,12 @@ describe('startLocalStack on the shared emulators', () => {
       sqsEndpoint: requiredEnv('AWS_ENDPOINT_URL_SQS'),
       tableName: name,
       queuePrefix: `${name}-`,
-      mailDir,
       log,
     });
   });
 
   afterAll(async () => {
     await stack?.stop();
-    rmSync(mailDir, { recursive: true, force: true });
   });
 
   function running(): LocalStack {
@@ -61,7 +55,7 @@ describe('startLocalStack on the shared emulators', () => {
     expect(running().env.JWKS_URL).toBe(`${running().url}/.well-known/jwks.json`);
   });
 
-  it('deletes a demo customer over HTTP with a locally minted token, and the cascade reaches the mail sink', async () => {
+  it('deletes a demo customer over HTTP with a locally minted token, and the cascade sends its notice to the SES emulator', async () => {
     // Prepare
     const token = await mintToken(await loadOrCreateSigningKey(), { sub: 'reseller-acme', accountId: 'reseller-acme', role: 'RESALE', scope: 'customers:delete' });
 
@@ -77,8 +71,9 @@ describe('startLocalStack on the shared emulators', () => {
     expect(body).toEqual({ success: true, message: 'Customer deleted successfully', deletedAt: expect.any(String), requestId: expect.any(String), purgeAfter: expect.any(String) });
     expect(new Date(body.deletedAt as string).toISOString()).toBe(body.deletedAt);
     expect(body.requestId).not.toBe('');
-    const mail = await eventually(async () => readdirSync(mailDir).find((f) => f.endsWith('.eml')), 15000, 'the deletion notice in the mail sink');
-    expect(readFileSync(join(mailDir, mail), 'utf8')).toContain('To: alice@customer.example\r\n');
+    const [notice] = await waitForMailTo(running().sesEndpoint, 'alice@customer.example');
+    expect(notice).toMatchObject({ from: running().env.MAIL_SENDER, subject: 'Your customer account has been deleted' });
+    expect(notice?.text).toContain('cust-1001');
   });
 
   it('answers 401 to a request without a token, through the real handler', async () => {
@@ -88,20 +83,21 @@ describe('startLocalStack on the shared emulators', () => {
     expect(response.headers['www-authenticate']).toContain('Bearer');
   });
 
-  it('says at GET /health that both emulators answer, and that it must not be cached', async () => {
+  it('says at GET /health that all three emulators answer, and that it must not be cached', async () => {
     const response = await httpRequest(`${running().url}/health`);
 
     expect(response.status).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
-    expect(JSON.parse(response.text)).toEqual({ ok: true, dynamodb: 'up', sqs: 'up' });
+    expect(JSON.parse(response.text)).toEqual({ ok: true, dynamodb: 'up', sqs: 'up', ses: 'up' });
   });
 
-  it('stops: the HTTP port is closed afterwards', async () => {
-    const { url } = running();
+  it('stops: the HTTP port and its SES emulator are closed afterwards', async () => {
+    const { url, sesEndpoint } = running();
 
     await expect(running().stop()).resolves.toBeUndefined();
     stack = undefined;
 
     await expect(httpRequest(`${url}/.well-known/jwks.json`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(httpRequest(`${sesEndpoint}/health-check`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });

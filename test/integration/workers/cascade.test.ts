@@ -1,6 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbDeviceRevoker } from '../../../shared/adapters/dynamodb/cascade-store';
 import { DynamoDbContactDirectory } from '../../../shared/adapters/dynamodb/contact-directory';
@@ -11,25 +9,29 @@ import { createSendEmailHandler } from '../../../shared/workers/steps/send-email
 import { customerItem, deviceItem, requestItem, sessionItem, userItem } from '../../../shared/adapters/dynamodb/items';
 import { keys } from '../../../shared/adapters/dynamodb/keys';
 import type { MailSender, OutgoingMail } from '../../../shared/workers/ports';
-import { MailSinkSender } from '../../../shared/adapters/mail/mail-sink';
+import { SesMailSender } from '../../../shared/adapters/mail/ses-sender';
+import { LOCAL_CREDENTIALS } from '../../../infra/local/local-config';
+import { startSesLocal, type RunningSes } from '../../../infra/local/ses-local';
 import type { CascadeEvent } from '../../../shared/events/cascade-event';
 import { cascadeEventFactory, emailEventFactory, requestForEvent } from '../../fixtures/cascade-events';
+import { mailTo } from '../support/mail';
 import { pollerFor, stepPorts, putItems, readCustomerItems, readRequest, sendBody, workerTestBed, type TestBed } from './harness';
 
 const SENDER = 'Customer Deletion <no-reply@customer-deletion.test>';
 
 describe('cascade consumers on the emulators', () => {
   let bed: TestBed;
-  let mailDir: string;
+  let ses: RunningSes;
+  let sesClient: SESv2Client;
   let sent: OutgoingMail[];
   let handlers: ReturnType<typeof buildHandlers>;
 
   function buildHandlers() {
-    const sink = new MailSinkSender(mailDir);
+    const sesSender = new SesMailSender(sesClient);
     const counting: MailSender = {
       send: async (mail) => {
         sent.push(mail);
-        await sink.send(mail);
+        await sesSender.send(mail);
       },
     };
     return {
@@ -45,14 +47,21 @@ describe('cascade consumers on the emulators', () => {
 
   beforeAll(async () => {
     bed = await workerTestBed();
-    mailDir = await mkdtemp(join(tmpdir(), 'worker-mail-'));
+    // This file's own SES emulator: the notices it holds are this file's alone.
+    ses = await startSesLocal();
+    sesClient = new SESv2Client({
+      endpoint: ses.endpoint,
+      region: LOCAL_CREDENTIALS.AWS_REGION,
+      credentials: { accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
+    });
     sent = [];
     handlers = buildHandlers();
   });
 
   afterAll(async () => {
     bed.destroy();
-    await rm(mailDir, { recursive: true, force: true });
+    sesClient.destroy();
+    await ses.stop();
   });
 
   /** A customer with `devices` devices and `sessions` sessions split over two users, and the request for its deletion. */
@@ -137,12 +146,11 @@ describe('cascade consumers on the emulators', () => {
       ['SUCCESS', 1],
     ]);
     expect(request.progressVersion).toBe(3);
-    const eml = await readFile(join(mailDir, `${events.email.eventId}.eml`), 'utf8');
-    expect(eml).toContain('To: alice@customer.example\r\n');
-    expect(eml).toContain(`From: ${SENDER}\r\n`);
-    expect(eml).toContain('Subject: Your customer account has been deleted\r\n');
-    expect(eml).toContain('Your customer account "Alice Martin" (ID cust-all-1) was deleted on 22 November 2026 at 07:30 UTC.');
-    expect(eml).toContain('Your personal data (name and email address) has been erased.');
+    const [notice, ...more] = (await mailTo(ses.endpoint, 'alice@customer.example')).filter((mail) => mail.text.includes('(ID cust-all-1)'));
+    expect(more).toEqual([]);
+    expect(notice).toMatchObject({ from: SENDER, to: ['alice@customer.example'], subject: 'Your customer account has been deleted' });
+    expect(notice?.text).toContain('Your customer account "Alice Martin" (ID cust-all-1) was deleted on 22 November 2026 at 07:30 UTC.');
+    expect(notice?.text).toContain('Your personal data (name and email address) has been erased.');
   });
 
   it('handles a duplicate delivery of one event as a no-op: one email, nothing changed twice', async () => {
@@ -167,7 +175,7 @@ describe('cascade consumers on the emulators', () => {
       [1, 1],
     ]);
     expect(sent.length - before).toBe(1);
-    expect((await readdir(mailDir)).filter((f) => f.startsWith(event.eventId))).toEqual([`${event.eventId}.eml`]);
+    expect((await mailTo(ses.endpoint, 'alice@customer.example')).filter((mail) => mail.text.includes(`(ID ${customerId})`))).toHaveLength(1);
     expect(await readRequest(bed.doc, bed.tableName, event.requestId)).toEqual(afterFirst);
     expect(await readCustomerItems(bed.doc, bed.tableName, customerId, keys.prefixes.device)).toEqual(devicesAfterFirst);
     const marker = await bed.doc.send(new GetCommand({ TableName: bed.tableName, Key: keys.processed('send-email', event.eventId) }));

@@ -11,7 +11,7 @@ const seed = (ids: [string, string | null][]) => ({
   sessions: [],
 });
 
-const facts = { url: 'http://127.0.0.1:3000', readySeconds: 1.5, mailDir: '/m', loginRecordFile: '/l.json', runtimeFile: '/r.json' };
+const facts = { url: 'http://127.0.0.1:3000', readySeconds: 1.5, sesEndpoint: 'http://127.0.0.1:8005', loginRecordFile: '/l.json', runtimeFile: '/r.json' };
 
 describe('chooseExample', () => {
   it('offers the demo seed’s cust-1001 to reseller-acme while it is active', async () => {
@@ -43,6 +43,12 @@ describe('bannerText', () => {
     expect(text).toContain('curl -i -X DELETE "http://127.0.0.1:3000/customer/big-co"');
     expect(text).toContain('-H "Authorization: Bearer a.b.c"');
     expect(text).not.toContain('cust-1001');
+  });
+
+  it('says where to read the mail the stack sent: the SES emulator\'s viewer and its JSON store', () => {
+    const text = bannerText({ ...facts, example: undefined });
+
+    expect(text).toContain('Mail:    http://127.0.0.1:8005/  (sent mail; as JSON: http://127.0.0.1:8005/store)');
   });
 
   it('says there is nothing to delete, and how to start afresh when persisted', () => {

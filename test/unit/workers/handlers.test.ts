@@ -10,7 +10,6 @@ import { sendEmailFromEnv } from '../../../shared/workers/steps/send-email';
 describe('step consumer factories', () => {
   const env: Environment = {
     TABLE_NAME: 'worker-tests-unused-table',
-    MAIL_TRANSPORT: 'ses',
     MAIL_SENDER: 'Customer Deletion <no-reply@customer-deletion.test>',
     IDENTITY_PROVIDER: 'cognito:us-east-1_EXAMPLE',
     POWERTOOLS_SERVICE_NAME: 'customer-deletion-test',
@@ -40,9 +39,9 @@ describe('step consumer factories', () => {
     expect(() => revokeDevicesFromEnv({ ...env, TABLE_NAME: undefined })).toThrow('TABLE_NAME environment variable is not set');
   });
 
-  it('refuses a mail transport it does not know', () => {
+  it('refuses to start the email step without MAIL_SENDER', () => {
     // Act / Assess
-    expect(() => sendEmailFromEnv({ ...env, MAIL_TRANSPORT: 'smtp' })).toThrow("MAIL_TRANSPORT must be 'ses' or 'sink:<directory>', got 'smtp'");
+    expect(() => sendEmailFromEnv({ ...env, MAIL_SENDER: undefined })).toThrow('MAIL_SENDER environment variable is not set');
   });
 
   it('refuses an identity provider it does not know', () => {
@@ -55,18 +54,6 @@ describe('step consumer factories', () => {
     expect(() => disableLoginsFromEnv({ ...env, IDENTITY_PROVIDER: undefined })).toThrow('IDENTITY_PROVIDER environment variable is not set');
   });
 
-  it('refuses a sink transport without a directory', () => {
-    // Act / Assess
-    expect(() => sendEmailFromEnv({ ...env, MAIL_TRANSPORT: 'sink:' })).toThrow("MAIL_TRANSPORT must be 'ses' or 'sink:<directory>'");
-  });
-
-  it('takes the sink transport with its directory', () => {
-    // Act
-    const handler = sendEmailFromEnv({ ...env, MAIL_TRANSPORT: 'sink:/tmp/customer-deletion-worker-tests-unused' });
-
-    // Assess
-    expect(typeof handler).toBe('function');
-  });
 });
 
 describe('chooseAdapter', () => {
@@ -81,11 +68,11 @@ describe('chooseAdapter', () => {
     ['file:a:b', 'file at a:b'],
   ])('builds %j as %j', (value, expected) => {
     // Act / Assess
-    expect(chooseAdapter({ MAIL_TRANSPORT: value }, 'MAIL_TRANSPORT', choices)).toBe(expected);
+    expect(chooseAdapter({ IDENTITY_PROVIDER: value }, 'IDENTITY_PROVIDER', choices)).toBe(expected);
   });
 
   it.each(['plain:x', 'file', 'file:', 'other', 'constructor', 'toString:x'])('refuses %j, naming what is allowed', (value) => {
     // Act / Assess
-    expect(() => chooseAdapter({ MAIL_TRANSPORT: value }, 'MAIL_TRANSPORT', choices)).toThrow(`MAIL_TRANSPORT must be 'plain' or 'file:<path>', got '${value}'`);
+    expect(() => chooseAdapter({ IDENTITY_PROVIDER: value }, 'IDENTITY_PROVIDER', choices)).toThrow(`IDENTITY_PROVIDER must be 'plain' or 'file:<path>', got '${value}'`);
   });
 });
