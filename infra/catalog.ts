@@ -129,6 +129,14 @@ const stepBookkeeping: Link = {
   actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
   keyPrefixes: ['PROCESSED#', 'REQUEST#'],
 };
+/** What the delete functions write in one transaction: the target, its parent, audit, request, outbox, idempotency key. */
+const deletionWrites: Link = {
+  to: 'table',
+  // BatchGetItem: the actor's standing (its account and login), read on the way to a refusal.
+  actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+  keyPrefixes: ['CUSTOMER#', 'AUDIT#', 'REQUEST#', 'IDEMPOTENCY#', 'OUTBOX#', 'PARENT#'],
+  indexes: ['byParent'],
+};
 const DELETIONS: readonly StepMembership[] = [{ type: 'customer.delete' }, { type: 'user.delete' }];
 const standardQueue: QueueSettings = { maxReceiveCount: 3, visibilityTimeoutSeconds: 190, dlqRetentionDays: 14 };
 const standardConsumer = { timeoutSeconds: 30, memoryMb: 512, batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 5 } as const;
@@ -198,6 +206,29 @@ export const steps = [
       name: 'erase-logins',
       entry: 'functions/workers/erase-logins.ts',
       links: [stepBookkeeping, { to: 'table', actions: ['Query', 'UpdateItem'], keyPrefixes: ['CUSTOMER#'] }],
+    },
+  },
+  {
+    // A bulk deletion (SPEC "Bulk deletion"): its one event becomes one v1 deletion per customer, children
+    // before parents, each decided and committed by the same DeletionService as DELETE /customer/{id}; each
+    // item's outcome is recorded beside the batch, so a run cut short resumes where it stopped.
+    name: 'split',
+    joins: [{ type: 'batch' }],
+    // Visibility: six times the timeout. A run cut short is retried after it, resuming from the recorded outcomes.
+    queue: { maxReceiveCount: 5, visibilityTimeoutSeconds: 1800, dlqRetentionDays: 14 },
+    consumer: {
+      name: 'split-batch',
+      entry: 'functions/workers/split-batch.ts',
+      // A run stops starting deletions 30 s before this, and is retried for the rest.
+      timeoutSeconds: 300,
+      memoryMb: 1024,
+      // One batch at a time per invocation; its deletions run concurrently inside it.
+      batchSize: 1,
+      maxBatchingWindowSeconds: 0,
+      maxConcurrency: 2,
+      // The deletions' own writes (as delete-customer's), its lifecycle settings, and its bookkeeping:
+      // Query of the batch's partition, PutItem of an item's outcome (REQUEST#, both in the links below).
+      links: [stepBookkeeping, deletionWrites, { to: 'lifecycle' }],
     },
   },
 ] as const satisfies readonly StepDeclaration[];
@@ -296,14 +327,6 @@ export interface ScheduleSpec extends FunctionBase {
 
 export type FunctionSpec = ApiFunctionSpec | QueueConsumerSpec | StreamConsumerSpec | CognitoTriggerSpec | ScheduleSpec;
 
-/** What the delete functions write in one transaction: the target, its parent, audit, request, outbox, idempotency key. */
-const deletionWrites: Link = {
-  to: 'table',
-  // BatchGetItem: the actor's standing (its account and login), read on the way to a refusal.
-  actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
-  keyPrefixes: ['CUSTOMER#', 'AUDIT#', 'REQUEST#', 'IDEMPOTENCY#', 'OUTBOX#', 'PARENT#'],
-  indexes: ['byParent'],
-};
 
 export const apiFunctions: readonly ApiFunctionSpec[] = [
   {
@@ -332,8 +355,25 @@ export const apiFunctions: readonly ApiFunctionSpec[] = [
     routes: [{ method: 'GET', path: '/api/v2/requests/{requestId}' }],
     timeoutSeconds: 10,
     memoryMb: 512,
-    // One BatchGetItem: the request, and the actor's account and login (its standing).
-    links: [{ to: 'token-verifier' }, { to: 'sla' }, { to: 'table', actions: ['BatchGetItem'], keyPrefixes: ['REQUEST#', 'CUSTOMER#'] }],
+    // One BatchGetItem: the request, and the actor's account and login (its standing); a batch's items: one
+    // Query of its partition.
+    links: [
+      { to: 'token-verifier' },
+      { to: 'sla' },
+      { to: 'table', actions: ['BatchGetItem'], keyPrefixes: ['REQUEST#', 'CUSTOMER#'] },
+      { to: 'table', actions: ['Query'], keyPrefixes: ['REQUEST#'] },
+    ],
+  },
+  {
+    kind: 'api',
+    name: 'bulk-delete',
+    entry: 'functions/api/bulk-delete.ts',
+    routes: [{ method: 'POST', path: '/api/v2/customers/deletions' }],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    // One transaction: the batch request, its one outbox event and its Idempotency-Key, conditional on the
+    // actor's standing (ConditionCheckItem on its account and login); BatchGetItem: the standing on a refusal.
+    links: [{ to: 'token-verifier' }, { to: 'table', actions: ['BatchGetItem', 'PutItem', 'ConditionCheckItem'], keyPrefixes: ['CUSTOMER#', 'REQUEST#', 'OUTBOX#', 'IDEMPOTENCY#'] }],
   },
   {
     kind: 'api',
@@ -418,6 +458,15 @@ export const apiFunctions: readonly ApiFunctionSpec[] = [
     // One transaction: the customer's legalHold and its audit record (PutItem; also a refusal's audit);
     // BatchGetItem: the actor's standing on a refusal.
     links: [{ to: 'token-verifier' }, { to: 'table', actions: ['BatchGetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'], keyPrefixes: ['CUSTOMER#', 'AUDIT#'] }],
+  },  {
+    kind: 'api',
+    name: 'openapi',
+    entry: 'functions/api/openapi.ts',
+    // No authentication: the contract is public (SPEC "Contracts"). Built from the route contracts in memory: no link.
+    routes: [{ method: 'GET', path: '/openapi.json' }],
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    links: [],
   },
 ];
 
