@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
@@ -33,7 +34,87 @@ export function createLambdaContext(functionName: string, timeoutSeconds: number
 
 export type AsyncHandler<E, R> = (event: E, context: Context) => Promise<R>;
 
-/** Invokes a handler in process with a Lambda-like context, and enforces its timeout. */
+type InvocationContext = Record<string | symbol, unknown>;
+/** The key the Lambda runtime stores an invocation's request id under (a registered symbol, shared with @aws/lambda-invoke-store). */
+const REQUEST_ID = Symbol.for('_AWS_LAMBDA_REQUEST_ID');
+
+/**
+ * The invocation store the Lambda runtime provides when one execution environment runs several
+ * invocations at once (AWS_LAMBDA_MAX_CONCURRENCY, Lambda Managed Instances): AsyncLocalStorage
+ * behind `globalThis.awslambda.InvokeStore`, the interface of @aws/lambda-invoke-store.
+ * Powertools keeps a logger's Lambda context and appended keys there instead of on the instance.
+ *
+ * The local stack is such an environment: every function's invocations share one process and one
+ * module-level logger, and interleave at each await. Without this store one invocation's
+ * `function_name` and `correlationId` would land on another's log lines.
+ */
+class LocalInvokeStore {
+  readonly #storage = new AsyncLocalStorage<InvocationContext>();
+
+  getContext(): InvocationContext | undefined {
+    return this.#storage.getStore();
+  }
+  hasContext(): boolean {
+    return this.#storage.getStore() !== undefined;
+  }
+  get<T = unknown>(key: string | symbol): T | undefined {
+    return this.#storage.getStore()?.[key] as T | undefined;
+  }
+  set<T = unknown>(key: string | symbol, value: T): void {
+    const store = this.#storage.getStore();
+    if (!store) throw new Error('No invocation context: set() is only possible inside an invocation');
+    if (key === REQUEST_ID) throw new Error('The request id of an invocation cannot be changed');
+    store[key] = value;
+  }
+  run<T>(context: InvocationContext, fn: () => T): T {
+    return this.#storage.run(context, fn);
+  }
+  getRequestId(): string {
+    return this.get<string>(REQUEST_ID) ?? '-';
+  }
+  // Only AWS knows these (X-Ray, tenancy, W3C trace context): none locally.
+  getXRayTraceId(): undefined {
+    return undefined;
+  }
+  getTenantId(): undefined {
+    return undefined;
+  }
+  getTraceparent(): undefined {
+    return undefined;
+  }
+  getTracestate(): undefined {
+    return undefined;
+  }
+  getBaggage(): undefined {
+    return undefined;
+  }
+}
+
+/** How many invocations the local stack lets one process run at once, as far as Powertools is told: not a limit it enforces. */
+const LOCAL_MAX_CONCURRENCY = '64';
+
+/**
+ * Installs the local invocation store once per process (per module registry under Jest), before
+ * telling Powertools to use it: with AWS_LAMBDA_MAX_CONCURRENCY set and no store, every log call
+ * would throw. A store the SDK installed first (a single-invocation one) is replaced: the SDK only
+ * reads trace ids from it, Powertools reads the global on every call.
+ */
+function invocationStore(): LocalInvokeStore {
+  const globals = globalThis as unknown as { awslambda?: { InvokeStore?: unknown } };
+  const current = globals.awslambda?.InvokeStore;
+  if (current instanceof LocalInvokeStore) return current;
+  const store = new LocalInvokeStore();
+  globals.awslambda ??= {};
+  globals.awslambda.InvokeStore = store;
+  process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= LOCAL_MAX_CONCURRENCY;
+  return store;
+}
+
+/**
+ * Invokes a handler in process with a Lambda-like context, and enforces its timeout. Each
+ * invocation runs in its own invocation context (see LocalInvokeStore), so its log lines carry its
+ * own function name, request id and keys, whatever else runs meanwhile.
+ */
 export async function invokeWithTimeout<E, R>(
   handler: AsyncHandler<E, R>,
   event: E,
@@ -45,7 +126,8 @@ export async function invokeWithTimeout<E, R>(
     timer = setTimeout(() => reject(new LambdaTimeoutError(spec.name, spec.timeoutSeconds)), spec.timeoutSeconds * 1000);
   });
   try {
-    return await Promise.race([handler(event, context), timeout]);
+    const invocation = invocationStore().run({ [REQUEST_ID]: context.awsRequestId }, () => handler(event, context));
+    return await Promise.race([invocation, timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -6,7 +6,6 @@ import type { Message } from '@aws-sdk/client-sqs';
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import type { SQSRecord } from 'aws-lambda';
 import type { IncomingHttpRequest } from '../../../infra/local/http-api-event';
-import type { OutgoingMail } from '../../../shared/workers/ports';
 
 /** Factories for the local stack's tests: every value here is fake. */
 
@@ -96,17 +95,6 @@ export function writeSeedFile(dir: string, content: unknown, name = `seed-${rand
   const file = join(dir, name);
   writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
   return file;
-}
-
-export function outgoingMail(overrides: Partial<OutgoingMail> = {}): OutgoingMail {
-  return {
-    from: 'Customer Deletion <no-reply@customer-deletion.local>',
-    to: 'alice@customer.example',
-    subject: 'Your account has been deleted',
-    text: 'Hello Alice,\nyour account was deleted.\n',
-    dedupeId: randomUUID(),
-    ...overrides,
-  };
 }
 
 /** A stand-in for Node's ServerResponse that records what writeHandlerResult writes. */
