@@ -13,8 +13,8 @@ import { ID_PATTERN, type DeletionMode } from '../domain/model';
 
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 export const MAX_BODY_BYTES = 4096;
-const MAX_REASON = 500;
-const MAX_TICKET = 100;
+export const MAX_REASON = 500;
+export const MAX_TICKET = 100;
 
 /** A schema whose refusals all say `message` (its type check and each of its checks). */
 const says = (message: string) => ({ error: message });
@@ -34,12 +34,13 @@ export const dryRunQuery = z._default(
   false,
 );
 
-export const idempotencyKeyHeader = z.string(says('Idempotency-Key must be 1-255 visible ASCII characters')).check(
-  z.regex(IDEMPOTENCY_KEY_PATTERN, says('Idempotency-Key must be 1-255 visible ASCII characters')),
+/** Optional: a retry with the same key returns the first response and starts no second cascade. */
+export const idempotencyKeyHeader = z.optional(
+  z.string(says('Idempotency-Key must be 1-255 visible ASCII characters')).check(z.regex(IDEMPOTENCY_KEY_PATTERN, says('Idempotency-Key must be 1-255 visible ASCII characters'))),
 );
 
 /** A reason or ticket: absent or null is none; otherwise non-blank, at most `max` characters before trimming, trimmed. */
-function optionalText(field: string, max: number) {
+export function optionalText(field: string, max: number) {
   const message = `${field} must be a non-empty string of at most ${max} characters`;
   return z.optional(z.nullable(z.string(says(message)).check(z.maxLength(max, says(message)), z.regex(/\S/, says(message)), z.trim())));
 }
@@ -99,8 +100,7 @@ export function refuseMode(event: APIGatewayProxyEventV2): void {
 }
 
 export function idempotencyKey(event: APIGatewayProxyEventV2): string | null {
-  const key = header(event, 'idempotency-key');
-  return key === undefined ? null : parseWith(idempotencyKeyHeader, key, 'INVALID_IDEMPOTENCY_KEY');
+  return parseWith(idempotencyKeyHeader, header(event, 'idempotency-key'), 'INVALID_IDEMPOTENCY_KEY') ?? null;
 }
 
 export interface DeletionBody {

@@ -91,6 +91,8 @@ const EXPECTED_VARIABLES: Record<string, readonly string[]> = {
   'list-requests': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME', 'COMPLETION_SLA_HOURS'],
   'get-request-receipt': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
   'receipt-keys': [...COMMON, 'RECEIPT_KEY', 'RECEIPT_RETIRED_KEYS'],
+  // The OpenAPI document is built in memory from the route contracts: no link, no variable of its own.
+  openapi: [...COMMON],
   'receipt-signer': [...COMMON, 'TABLE_NAME', 'RECEIPT_KEY', 'RECEIPT_ISSUER'],
   'get-customer': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
   'get-audit-trail': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
@@ -152,6 +154,7 @@ const EXPECTED_TABLE_GRANTS: Record<string, TableGrant[]> = {
   ],
   'get-request-receipt': [{ on: 'table', actions: ['dynamodb:BatchGetItem'], leadingKeys: ['CUSTOMER#*', 'REQUEST#*'] }],
   'receipt-keys': [],
+  openapi: [],
   'receipt-signer': [
     { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: ['REQUEST#*'] },
     { on: 'table', actions: ['dynamodb:GetItem'], leadingKeys: ['CUSTOMER#*'] },
@@ -311,6 +314,12 @@ describe('keys stack', () => {
   it('routes GET /.well-known/deletion-receipt-keys.json and GET /api/v2/requests/{requestId}/receipt', () => {
     const routeKeys = Object.values(resourcesOfType(t.api, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties?.RouteKey);
     expect(routeKeys).toEqual(expect.arrayContaining(['GET /.well-known/deletion-receipt-keys.json', 'GET /api/v2/requests/{requestId}/receipt']));
+  });
+
+  it('routes GET /openapi.json (SPEC "Contracts") to the openapi function, with no KMS, table or queue grant', () => {
+    const routeKeys = Object.values(resourcesOfType(t.api, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties?.RouteKey);
+    expect(routeKeys).toContain('GET /openapi.json');
+    expect(actionsOf(functionSpec('openapi')).filter((a) => /^(kms|dynamodb|sqs):/.test(a))).toEqual([]);
   });
 
   it('feeds the receipt signer only REQUEST# modifications flagged receiptPending', () => {

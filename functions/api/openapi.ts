@@ -1,0 +1,3 @@
+import { createOpenApiHandler } from '../../shared/http/routes/openapi';
+
+export const handler = createOpenApiHandler();
