@@ -58,3 +58,13 @@ export class ProgressConflictError extends CascadeStepError {
 export function isPermanent(error: unknown): boolean {
   return error instanceof CascadeStepError && error.permanent;
 }
+
+/** A batch's run could not decide every item (an outage, or its time ran out): retried, resuming where it stopped. */
+export class BatchIncompleteError extends CascadeStepError {
+  readonly permanent = false;
+}
+
+/** Items of a batch failed for a reason no retry of the same message fixes: the batch is FAILED; a redrive retries those items. */
+export class BatchItemsFailedError extends CascadeStepError {
+  readonly permanent = true;
+}

@@ -1,6 +1,6 @@
 import type { TargetConstraint } from './authorization';
 import type { CustomerState, UserState } from './deletion-rules';
-import type { Actor, CascadeEventType, DeletionMode, DeletionRequest, RequestType, Subject } from './model';
+import type { Actor, CascadeEventType, DeletionMode, DeletionRequest, RequestSubject, RequestType, Subject } from './model';
 
 /** The ports the deletion core talks through. Adapters implement them (DynamoDB in
  * shared/adapters/dynamodb); tests may pass their own. */
@@ -37,7 +37,7 @@ export interface DeletionFact {
   eventType: CascadeEventType;
   requestId: string;
   occurredAt: string;
-  subject: Subject;
+  subject: RequestSubject;
   actor: { sub: string; role: string; accountId: string };
   mode: DeletionMode;
   reason: string | null;

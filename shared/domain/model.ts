@@ -47,10 +47,10 @@ export interface User {
  * What a request is. Which cascade steps each type runs is not the domain's business: the step
  * declarations (infra/catalog.ts) say it, and a request stores the steps it was created with.
  */
-export type RequestType = 'customer.delete' | 'user.delete' | 'customer.purge' | 'customer.restore';
+export type RequestType = 'customer.delete' | 'user.delete' | 'customer.purge' | 'customer.restore' | 'batch';
 
 /** What a request tells the cascade happened (SPEC "Requests, steps and events"). */
-export type CascadeEventType = 'customer.deleted' | 'user.deleted' | 'customer.purged' | 'customer.restored';
+export type CascadeEventType = 'customer.deleted' | 'user.deleted' | 'customer.purged' | 'customer.restored' | 'batch.requested';
 export type StepStatus = 'PENDING' | 'SUCCESS' | 'FAILED';
 export type RequestStatus = 'IN_PROGRESS' | 'SUCCESS' | 'FAILED';
 
@@ -69,10 +69,19 @@ export type Subject =
   | { type: 'customer'; customerId: string }
   | { type: 'user'; customerId: string; userId: string };
 
+/** A bulk deletion's batch of `size` customers (SPEC "Bulk deletion"): each becomes a deletion of its own. */
+export interface BatchSubject {
+  type: 'batch';
+  size: number;
+}
+
+/** What a request is about: a deletion's subject, or a batch. */
+export type RequestSubject = Subject | BatchSubject;
+
 export interface DeletionRequest {
   requestId: string;
   type: RequestType;
-  subject: Subject;
+  subject: RequestSubject;
   actor: { sub: string; role: Role; accountId: string };
   reason?: string;
   ticket?: string;

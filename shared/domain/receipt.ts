@@ -1,4 +1,4 @@
-import type { DeletionMode, DeletionRequest, RequestType, Role, Step, StepStatus, Subject } from './model';
+import type { DeletionMode, DeletionRequest, RequestSubject, RequestType, Role, Step, StepStatus } from './model';
 
 /**
  * What a signed deletion receipt says (SPEC "Signed deletion receipt"): the facts of one request
@@ -41,7 +41,7 @@ export interface ReceiptPayload {
   /** Seconds since the epoch, when it was signed. */
   iat: number;
   type: RequestType;
-  subject: Subject;
+  subject: RequestSubject;
   actor: { sub: string; role: Role; accountId: string };
   mode: DeletionMode;
   reason?: string;
@@ -83,6 +83,9 @@ export function erasedFields(type: RequestType, mode: DeletionMode): string[] {
     case 'user.delete':
       return [...USER_ERASED_FIELDS];
     case 'customer.restore':
+      return [];
+    // A batch erases nothing itself: each of its customers' deletions is a request with its own receipt.
+    case 'batch':
       return [];
   }
 }

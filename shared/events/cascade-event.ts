@@ -16,11 +16,13 @@ const id = z.string().check(z.regex(ID_PATTERN));
 export const subjectSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('customer'), customerId: id }),
   z.object({ type: z.literal('user'), customerId: id, userId: id }),
+  // A bulk deletion's batch (SPEC "Bulk deletion"): its ids are on the batch request, not in the event.
+  z.object({ type: z.literal('batch'), size: z.int().check(z.minimum(1), z.maximum(1000)) }),
 ]);
 
 export const cascadeEventV1Schema = z.object({
   eventId: z.uuid(),
-  eventType: z.enum(['customer.deleted', 'user.deleted', 'customer.purged', 'customer.restored']),
+  eventType: z.enum(['customer.deleted', 'user.deleted', 'customer.purged', 'customer.restored', 'batch.requested']),
   eventVersion: z.literal(1),
   occurredAt: z.iso.datetime(),
   requestId: z.uuid(),

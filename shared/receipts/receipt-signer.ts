@@ -38,7 +38,7 @@ export async function signAndStoreReceipt(requestId: string, deps: ReceiptSigner
   if (!request) return 'no-request';
   if (request.receipt !== undefined) return 'already-signed';
   if (receiptRefusal(request)) return 'not-complete';
-  const purgeAfter = request.type === 'customer.delete' && request.mode === 'soft' ? await deps.store.purgeAfterOf(request.subject.customerId) : undefined;
+  const purgeAfter = request.type === 'customer.delete' && request.mode === 'soft' && request.subject.type === 'customer' ? await deps.store.purgeAfterOf(request.subject.customerId) : undefined;
   const payload = receiptPayload(request, { issuer: deps.issuer, issuedAt: (deps.now ?? (() => new Date()))(), ...(purgeAfter ? { purgeAfter } : {}) });
   const receipt = await signReceipt(payload, deps.signer);
   return (await deps.store.store(requestId, receipt)) ? 'signed' : 'already-signed';

@@ -25,7 +25,12 @@ export async function verifyReceipt(jws: string, jwks: JSONWebKeySet): Promise<V
 
 /** What a verified receipt proves, in plain lines. */
 export function describeReceipt({ kid, payload }: VerifiedReceipt): string[] {
-  const subject = payload.subject.type === 'user' ? `user ${payload.subject.userId} of customer ${payload.subject.customerId}` : `customer ${payload.subject.customerId}`;
+  const subject =
+    payload.subject.type === 'user'
+      ? `user ${payload.subject.userId} of customer ${payload.subject.customerId}`
+      : payload.subject.type === 'batch'
+        ? `a batch of ${payload.subject.size} customers (each deletion has its own receipt)`
+        : `customer ${payload.subject.customerId}`;
   const lines = [
     `Valid deletion receipt signed by ${payload.iss} (key ${kid}) at ${new Date(payload.iat * 1000).toISOString()}.`,
     `Request ${payload.jti}: ${payload.type} (${payload.mode}) of ${subject}, asked by ${payload.actor.sub} (${payload.actor.role}, account ${payload.actor.accountId}).`,

@@ -4,7 +4,7 @@ import { isPermanent } from '../domain/cascade-errors';
 import { describeError } from '../domain/safe-error';
 import type { CascadeEvent } from '../events/cascade-event';
 import { processPartialBatch, type RecordResult } from './batch';
-import { parseConsumerEvent, recoverRequestId } from './event';
+import { asDeletionEvent, parseConsumerEvent, recoverRequestId, type DeletionEvent } from './event';
 import type { WorkerLog } from './log';
 import type { ProcessedEvents, RequestProgress, WorkContext } from './ports';
 
@@ -12,14 +12,14 @@ import type { ProcessedEvents, RequestProgress, WorkContext } from './ports';
 /** What a step's work changed: `count` (the step's count in the request status) and any detail counts for the log line. */
 export type WorkCounts = { count: number } & Record<string, number>;
 
-export type CascadeWork = (event: CascadeEvent, context: WorkContext) => Promise<WorkCounts>;
+export type CascadeWork<E extends CascadeEvent = DeletionEvent> = (event: E, context: WorkContext) => Promise<WorkCounts>;
 
 /** A step whose work changes one kind of thing: that number is its count, under its own name in the log. */
 export function counted(name: string, changed: number): WorkCounts {
   return { count: changed, [name]: changed };
 }
 
-export interface CascadeConsumerOptions {
+export interface CascadeConsumerOptions<E extends CascadeEvent = DeletionEvent> {
   /** The consumer's name: its queue id, and the PROCESSED#<consumer> partition. */
   consumer: QueueId;
   step: string;
@@ -27,7 +27,9 @@ export interface CascadeConsumerOptions {
   maxReceiveCount: number;
   processed: ProcessedEvents;
   progress: RequestProgress;
-  work: CascadeWork;
+  work: CascadeWork<E>;
+  /** Which events the step understands (default: deletion events); anything else is permanent, as an unparsable one. */
+  accept?: (event: CascadeEvent) => E;
   log: WorkerLog;
   now?: () => Date;
   /** Records of one batch processed at once. */
@@ -49,9 +51,10 @@ export interface CascadeConsumerOptions {
  *    last delivery, ApproximateReceiveCount >= maxReceiveCount, or the error is permanent), and
  *    report the record as failed: it alone is retried through the queue's redrive policy.
  */
-export function createCascadeConsumer(options: CascadeConsumerOptions): (event: SQSEvent) => Promise<SQSBatchResponse> {
+export function createCascadeConsumer<E extends CascadeEvent = DeletionEvent>(options: CascadeConsumerOptions<E>): (event: SQSEvent) => Promise<SQSBatchResponse> {
   const { consumer, step, maxReceiveCount, processed, progress, work, log } = options;
   const now = options.now ?? (() => new Date());
+  const accept = options.accept ?? (asDeletionEvent as (event: CascadeEvent) => E);
 
   const recordFailure = async (requestId: string, error: string, exhausted: boolean, ids: Record<string, unknown>) => {
     try {
@@ -68,9 +71,9 @@ export function createCascadeConsumer(options: CascadeConsumerOptions): (event: 
     const lastDelivery = receiveCount >= maxReceiveCount;
     const base = { consumer, step, messageId: record.messageId, receiveCount };
 
-    let event: CascadeEvent;
+    let event: E;
     try {
-      event = parseConsumerEvent(record.body);
+      event = accept(parseConsumerEvent(record.body));
     } catch (error) {
       const requestId = recoverRequestId(record.body);
       const reason = describeError(error);

@@ -1,6 +1,6 @@
 import { MissingRecipientError } from '../domain/cascade-errors';
 import { renderDeletionNotice, renderPurgeNotice, renderRestoreNotice } from '../domain/deletion-notice';
-import type { CascadeEvent } from '../events/cascade-event';
+import type { DeletionEvent } from './event';
 import type { ContactDirectory, MailSender, OutgoingMail } from './ports';
 
 /**
@@ -10,7 +10,7 @@ import type { ContactDirectory, MailSender, OutgoingMail } from './ports';
  * user.deleted. Only when an event carries none is the address read from the table (a soft delete
  * keeps it); with neither, the step fails permanently: there is no one to write to.
  */
-export async function composeDeletionEmail(event: CascadeEvent, contacts: ContactDirectory, from: string): Promise<OutgoingMail> {
+export async function composeDeletionEmail(event: DeletionEvent, contacts: ContactDirectory, from: string): Promise<OutgoingMail> {
   const recipient = event.recipient ?? (await contacts.findContact(event.subject));
   if (!recipient) throw new MissingRecipientError();
   const customerName = event.subject.type === 'customer' ? recipient.name : await contacts.findCustomerName(event.subject.customerId);
@@ -31,7 +31,7 @@ export async function composeDeletionEmail(event: CascadeEvent, contacts: Contac
   return { from, to: recipient.email, subject: notice.subject, text: notice.text, dedupeId: event.eventId };
 }
 
-export async function sendDeletionEmail(event: CascadeEvent, contacts: ContactDirectory, mail: MailSender, from: string): Promise<{ sent: number }> {
+export async function sendDeletionEmail(event: DeletionEvent, contacts: ContactDirectory, mail: MailSender, from: string): Promise<{ sent: number }> {
   await mail.send(await composeDeletionEmail(event, contacts, from));
   return { sent: 1 };
 }

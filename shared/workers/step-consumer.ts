@@ -4,7 +4,9 @@ import { DynamoDbProcessedEvents } from '../adapters/dynamodb/processed-events';
 import { DynamoDbRequestProgressStore } from '../adapters/dynamodb/request-progress-store';
 import { tableFromEnv, type TableRef } from '../adapters/dynamodb/client';
 import type { Environment } from '../config/env';
+import type { CascadeEvent } from '../events/cascade-event';
 import { createCascadeConsumer, type CascadeWork } from './cascade-consumer';
+import type { DeletionEvent } from './event';
 import { sharedWorkerLog, type WorkerLog } from './log';
 import type { ProcessedEvents, RequestProgress } from './ports';
 import { workerHandler } from './worker-handler';
@@ -21,15 +23,21 @@ export interface StepConsumerPorts {
  * A step's consumer with its declared settings (its queue's maxReceiveCount, its batch size as the
  * record concurrency) around the step's work.
  */
-export function createStepConsumer(step: StepName, ports: StepConsumerPorts, work: CascadeWork): (event: SQSEvent) => Promise<SQSBatchResponse> {
+export function createStepConsumer<E extends CascadeEvent = DeletionEvent>(
+  step: StepName,
+  ports: StepConsumerPorts,
+  work: CascadeWork<E>,
+  accept?: (event: CascadeEvent) => E,
+): (event: SQSEvent) => Promise<SQSBatchResponse> {
   const consumer = consumerOf(step);
-  return createCascadeConsumer({
+  return createCascadeConsumer<E>({
     consumer: consumer.queue,
     step,
     maxReceiveCount: stepByName(step).queue.maxReceiveCount,
     processed: ports.processed,
     progress: ports.progress,
     work,
+    ...(accept ? { accept } : {}),
     log: ports.log ?? sharedWorkerLog,
     concurrency: consumer.batchSize,
     ...(ports.now ? { now: ports.now } : {}),

@@ -5,14 +5,16 @@ import type {
   CustomerDeletionCommit,
   CustomerPurgeCommit,
   DeletionCommit,
+  DeletionReceipt,
   DeletionStore,
+  IdempotencyClaim,
   StoredIdempotency,
   UserDeletionCommit,
   DeletionImpact,
 } from '../../domain/deletion-ports';
 import type { CustomerState, UserState } from '../../domain/deletion-rules';
 import type { Subject } from '../../domain/model';
-import { cascadeWriteFor } from '../../outbox/outbox-writer';
+import { cascadeWriteFor, type CascadeWrite } from '../../outbox/outbox-writer';
 import { withConstraint } from './access-condition';
 import { addStandingConditions, sendWithStanding, standingKeys } from './actor-standing';
 import { contactFields, customerCore, customerTransition, parentCounterMove, parentIsCondition } from './customer-items';
@@ -343,42 +345,9 @@ export class DynamoDeletionStore implements DeletionStore {
     const shared: TransactItem[] = [
       { Put: { TableName: this.tableName, Item: this.auditItem(commit.audit), ConditionExpression: 'attribute_not_exists(pk)' } },
       { Put: { TableName: this.tableName, Item: requestItem(cascade.request), ConditionExpression: 'attribute_not_exists(pk)' } },
-      ...cascade.outbox.map(
-        (outbox): TransactItem => ({
-          Put: {
-            TableName: this.tableName,
-            Item: {
-              ...keys.outbox(commit.request.requestId, outbox.queue),
-              entityType: 'outbox',
-              queue: outbox.queue,
-              eventId: outbox.event.eventId,
-              requestId: commit.request.requestId,
-              body: JSON.stringify(outbox.event),
-              createdAt: commit.receipt.deletedAt,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        }),
-      ),
+      ...outboxPuts(this.tableName, cascade, commit.receipt.deletedAt),
     ];
-    const idempotency: TransactItem[] = commit.idempotency
-      ? [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: {
-                ...keys.idempotency(commit.idempotency.accountId, commit.idempotency.key),
-                entityType: 'idempotency',
-                fingerprint: commit.idempotency.fingerprint,
-                receipt: commit.receipt,
-                expiresAt: commit.idempotency.expiresAtEpochSeconds,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
-        ]
-      : [];
+    const idempotency: TransactItem[] = commit.idempotency ? [idempotencyPut(this.tableName, commit.idempotency, commit.receipt)] : [];
     const items = [...idempotency, ...targetItems, ...shared];
     const actor = commit.request.actor;
     const standingCarriers = addStandingConditions(items, actor, this.tableName);
@@ -416,4 +385,43 @@ export class DynamoDeletionStore implements DeletionStore {
     } while (start);
     return ids;
   }
+}
+
+/** The outbox items of a request's cascade: one per joining step, each new (never overwriting). */
+export function outboxPuts(tableName: string, cascade: CascadeWrite, createdAt: string): TransactItem[] {
+  return cascade.outbox.map(
+    (outbox): TransactItem => ({
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...keys.outbox(cascade.request.requestId, outbox.queue),
+          entityType: 'outbox',
+          queue: outbox.queue,
+          eventId: outbox.event.eventId,
+          requestId: cascade.request.requestId,
+          body: JSON.stringify(outbox.event),
+          createdAt,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    }),
+  );
+}
+
+/** An Idempotency-Key's record, first in its transaction: a key already taken fails it and returns what it stored (ALL_OLD). */
+export function idempotencyPut(tableName: string, claim: IdempotencyClaim, receipt: DeletionReceipt): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...keys.idempotency(claim.accountId, claim.key),
+        entityType: 'idempotency',
+        fingerprint: claim.fingerprint,
+        receipt,
+        expiresAt: claim.expiresAtEpochSeconds,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
 }

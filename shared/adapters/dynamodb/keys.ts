@@ -8,7 +8,8 @@ import { REQUEST_SHARDS } from '../../../infra/catalog';
  *   CUSTOMER#<id>              USER#<userId>      user of that customer
  *   CUSTOMER#<id>              DEVICE#<deviceId>  device (userId optional)
  *   CUSTOMER#<id>              SESSION#<id>       VPN session (userId optional)
- *   REQUEST#<requestId>        REQUEST            deletion request with its cascade steps
+ *   REQUEST#<requestId>        REQUEST            deletion request with its cascade steps (a batch: also its ids)
+ *   REQUEST#<batchId>          ITEM#<customerId>  a batch item's outcome (bulk deletion)
  *   AUDIT#<customerId>         <iso time>#<uuid>  append-only audit record
  *   IDEMPOTENCY#<account>#<k>  IDEMPOTENCY        first response for an Idempotency-Key (TTL)
  *   OUTBOX#<requestId>         EVENT#<queueId>    cascade event waiting for the relay
@@ -31,6 +32,8 @@ export const keys = {
   session: (customerId: string, sessionId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `SESSION#${sessionId}` }),
   customerPartition: (customerId: string) => `CUSTOMER#${customerId}`,
   request: (requestId: string) => ({ pk: `REQUEST#${requestId}`, sk: 'REQUEST' }),
+  batchItem: (batchId: string, customerId: string) => ({ pk: `REQUEST#${batchId}`, sk: `ITEM#${customerId}` }),
+  batchItemPrefix: 'ITEM#',
   audit: (customerId: string, at: string, auditId: string) => ({ pk: `AUDIT#${customerId}`, sk: `${at}#${auditId}` }),
   auditPartition: (customerId: string) => `AUDIT#${customerId}`,
   idempotency: (accountId: string, key: string) => ({ pk: `IDEMPOTENCY#${accountId}#${key}`, sk: 'IDEMPOTENCY' }),

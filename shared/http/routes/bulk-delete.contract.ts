@@ -3,22 +3,12 @@ import { V2_INVALID, v2Errors, type RouteContracts } from '../contract/operation
 import { ackOf, REQUEST_ID } from '../contract/examples';
 import { components, v2Ack } from '../contract/schemas';
 import { idempotencyKeyHeader } from '../input';
+import { bulkDeletionBodySchema } from './bulk-delete';
 
-/**
- * Drafted from SPEC "Bulk deletion" by the contracts work so that the catalog's route has its
- * contract; the handler should parse its body with `bulkDeletionBody` (and adjust it here if it differs).
- */
-export const bulkDeletionBody = z.strictObject({
-  customerIds: z
-    .array(z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/))
-    .min(1)
-    .max(1000)
-    .refine((ids) => new Set(ids).size === ids.length, { error: 'customerIds must be unique' }),
-  mode: z.enum(['soft', 'hard']).optional(),
-  reason: z.string().min(1).max(500).optional(),
-  ticket: z.string().min(1).max(100).optional(),
+components.add(bulkDeletionBodySchema, {
+  id: 'BulkDeletionBody',
+  description: "1–1000 unique customer ids (each 1-128 characters of letters, digits, '.', '_', ':' or '-'), each decided exactly as a v1 delete; the body is at most 256 KB.",
 });
-components.add(bulkDeletionBody, { id: 'BulkDeletionBody', description: '1–1000 unique customer ids, each decided exactly as a v1 delete.' });
 
 const accepted = v2Ack('BulkDeletionAck', 'Accepted: the batch request id (`GET /api/v2/requests/{batchId}` pages over its items).', z.strictObject({ requestId: z.uuid() }));
 
@@ -30,11 +20,11 @@ export const contracts: RouteContracts = {
     tag: 'v2',
     scopes: ['customers:delete'],
     headers: { 'Idempotency-Key': idempotencyKeyHeader },
-    body: bulkDeletionBody,
+    body: bulkDeletionBodySchema,
     responses: {
       200: { description: 'Accepted.', schema: accepted, examples: { accepted: { summary: 'Accepted', value: ackOf({ requestId: REQUEST_ID }) } } },
       ...v2Errors({
-        400: V2_INVALID('customerIds must be unique'),
+        400: V2_INVALID('customerIds must be unique; repeated: cust-1001'),
         403: { description: 'Role or scope does not allow it.', examples: { notEligible: ['AUTH_1003', 'Requestor is not eligible'] } },
         422: { description: 'The Idempotency-Key was already used for a different request.', examples: { reused: ['VALIDATION_1002', 'Idempotency-Key was already used for a different request'] } },
       }),

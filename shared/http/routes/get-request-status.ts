@@ -8,14 +8,32 @@ import { systemClock } from '../../domain/system';
 import { apiBaseFromEnv } from '../api-wiring';
 import { header, pathId, readInput } from '../input';
 import { httpHandler } from '../middleware';
+import { pageRequest, v2Page } from '../paging';
+import { DynamoBatchStore } from '../../adapters/dynamodb/batch-store';
+import { batchView, type BatchStore } from '../../domain/bulk-deletion';
+import { NotFoundError } from '../../domain/errors';
 import { requestView, v2Ack } from '../v2-envelope';
 
 /** `GET /api/v2/requests/{requestId}`: a deletion request's status and steps, for its requestor only. */
-export function createGetRequestStatusHandler(deps: { verifier: TokenVerifier; standing: ActorStanding; requests: RequestReader; completionSlaHours: number; clock: Clock }) {
+export function createGetRequestStatusHandler(deps: {
+  verifier: TokenVerifier;
+  standing: ActorStanding;
+  requests: RequestReader;
+  batches: Pick<BatchStore, 'loadBatch'>;
+  completionSlaHours: number;
+  clock: Clock;
+}) {
   return httpHandler('v2', async (event) => {
     const actor = await deps.verifier.verify(header(event, 'authorization'));
-    const requestId = await readInput(actor, deps.standing, () => pathId(event, 'requestId', 'VALIDATION_1001'));
+    const { requestId, page } = await readInput(actor, deps.standing, () => ({ requestId: pathId(event, 'requestId', 'VALIDATION_1001'), page: pageRequest(event) }));
     const request = await readRequestFor(actor, requestId, deps.requests);
+    if (request.type === 'batch') {
+      // A batch (SPEC "Bulk deletion"): its totals and one page of its items, read after its visibility was decided.
+      const loaded = await deps.batches.loadBatch(requestId);
+      if (!loaded) throw new NotFoundError('request');
+      const { content, pageable } = batchView(loaded.batch, loaded.outcomes, page);
+      return v2Page(content, pageable);
+    }
     return v2Ack([requestView(request, { completionSlaHours: deps.completionSlaHours, now: deps.clock.now() })]);
   });
 }
@@ -26,6 +44,7 @@ export function getRequestStatusFromEnv(env: Environment) {
     verifier,
     standing,
     requests: new DynamoRequestReader(table),
+    batches: new DynamoBatchStore(table),
     completionSlaHours: requirePositiveIntEnv(env, 'COMPLETION_SLA_HOURS'),
     clock: systemClock,
   });

@@ -15,7 +15,7 @@ import { pageQuery, pageRequest, v2Page } from '../paging';
 import { requestView } from '../v2-envelope';
 
 const STATUSES = ['IN_PROGRESS', 'SUCCESS', 'FAILED'] as const satisfies readonly RequestStatus[];
-const TYPES = ['customer.delete', 'user.delete', 'customer.purge', 'customer.restore'] as const satisfies readonly RequestType[];
+const TYPES = ['customer.delete', 'user.delete', 'customer.purge', 'customer.restore', 'batch'] as const satisfies readonly RequestType[];
 
 const oneOf = <const T extends readonly [string, ...string[]]>(allowed: T, name: string) => z.optional(z.enum(allowed, { error: `${name} must be one of ${allowed.join(', ')}` }));
 

@@ -88,7 +88,7 @@ describe('the request list’s filters', () => {
 
   it.each([
     [{ status: 'success' }, 'status must be one of IN_PROGRESS, SUCCESS, FAILED'],
-    [{ type: 'batch-of-things' }, 'type must be one of customer.delete, user.delete, customer.purge, customer.restore'],
+    [{ type: 'batch-of-things' }, 'type must be one of customer.delete, user.delete, customer.purge, customer.restore, batch'],
     [{ overdue: '1' }, 'overdue must be one of true, false'],
     [{ owner: 'someone' }, 'Unknown query parameter(s): owner'],
   ])('refuses %j: %s', (query, message) => {

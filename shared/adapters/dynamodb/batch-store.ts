@@ -1,0 +1,134 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, PutCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { BatchCommitResult, BatchItem, BatchStore, StoredBatch } from '../../domain/bulk-deletion';
+import type { DeletionFact, DeletionReceipt, IdempotencyClaim, NewRequest, StoredIdempotency } from '../../domain/deletion-ports';
+import { cascadeWriteFor } from '../../outbox/outbox-writer';
+import { addStandingConditions, sendWithStanding } from './actor-standing';
+import type { TableRef } from './client';
+import { idempotencyPut, outboxPuts } from './deletion-store';
+import { callDynamo } from './errors';
+import { requestItem } from './items';
+import { keys } from './keys';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const MAX_BATCH_GET_KEYS = 100;
+
+/**
+ * Batches on the single table (keys.ts): the batch is a request item (`REQUEST#<batchId>` / `REQUEST`)
+ * that also holds its ids in the order given and the scopes its deletions are decided with; each
+ * decided item is `REQUEST#<batchId>` / `ITEM#<customerId>` beside it, so one Query of the partition
+ * reads a batch and its outcomes.
+ */
+export class DynamoBatchStore implements BatchStore {
+  constructor(private readonly table: TableRef) {}
+
+  async commitBatch(commit: {
+    request: NewRequest;
+    fact: DeletionFact;
+    customerIds: readonly string[];
+    actorScopes: readonly string[];
+    idempotency?: IdempotencyClaim;
+    receipt: DeletionReceipt;
+  }): Promise<BatchCommitResult> {
+    const { tableName } = this.table;
+    const cascade = cascadeWriteFor(commit.request, commit.fact);
+    const items: TransactItem[] = [
+      ...(commit.idempotency ? [idempotencyPut(tableName, commit.idempotency, commit.receipt)] : []),
+      {
+        Put: {
+          TableName: tableName,
+          Item: { ...requestItem(cascade.request), customerIds: [...commit.customerIds], actorScopes: [...commit.actorScopes] },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...outboxPuts(tableName, cascade, commit.receipt.deletedAt),
+    ];
+    const carriers = addStandingConditions(items, commit.request.actor, tableName);
+    const outcome = await sendWithStanding(this.table.doc, items, carriers);
+    if (outcome.kind === 'committed') return { kind: 'committed' };
+    if (outcome.revoked) return { kind: 'revoked' };
+    if (commit.idempotency && outcome.reasons[0]?.Code === 'ConditionalCheckFailed') {
+      const stored = outcome.oldItems[0];
+      return { kind: 'replay', stored: { fingerprint: String(stored?.fingerprint), receipt: stored?.receipt as StoredIdempotency['receipt'] } };
+    }
+    throw outcome.error;
+  }
+
+  async loadBatch(batchId: string): Promise<{ batch: StoredBatch; outcomes: ReadonlyMap<string, BatchItem> } | undefined> {
+    const partition = keys.request(batchId).pk;
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await callDynamo(() =>
+        this.table.doc.send(
+          new QueryCommand({
+            TableName: this.table.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': partition },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    const head = items.find((item) => item.sk === keys.request(batchId).sk);
+    if (!head || head.type !== 'batch') return undefined;
+    const outcomes = new Map<string, BatchItem>();
+    for (const item of items) {
+      if (typeof item.sk !== 'string' || !item.sk.startsWith(keys.batchItemPrefix)) continue;
+      const { customerId, outcome, requestId, code } = item as unknown as BatchItem;
+      outcomes.set(customerId, { customerId, outcome, ...(requestId ? { requestId } : {}), ...(code ? { code } : {}) });
+    }
+    const { customerIds, actorScopes, ...request } = head;
+    return {
+      batch: { request: request as unknown as StoredBatch['request'], customerIds: customerIds as string[], actorScopes: (actorScopes as string[] | undefined) ?? [] },
+      outcomes,
+    };
+  }
+
+  async parentsOf(customerIds: readonly string[]): Promise<ReadonlyMap<string, string | null>> {
+    const parents = new Map<string, string | null>();
+    const chunks = Array.from({ length: Math.ceil(customerIds.length / MAX_BATCH_GET_KEYS) }, (_, i) => customerIds.slice(i * MAX_BATCH_GET_KEYS, (i + 1) * MAX_BATCH_GET_KEYS));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        let pending: Record<string, unknown>[] = chunk.map((id) => keys.customer(id));
+        for (let attempt = 0; pending.length > 0; attempt += 1) {
+          if (attempt >= 8) throw new Error('BatchGetItem left keys unprocessed after 8 attempts');
+          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** attempt)));
+          const result = await callDynamo(() =>
+            this.table.doc.send(
+              new BatchGetCommand({
+                RequestItems: { [this.table.tableName]: { Keys: pending, ProjectionExpression: 'id, parentId', ConsistentRead: true } },
+              }),
+            ),
+          );
+          for (const item of result.Responses?.[this.table.tableName] ?? []) parents.set(String(item.id), typeof item.parentId === 'string' ? item.parentId : null);
+          pending = (result.UnprocessedKeys?.[this.table.tableName]?.Keys ?? []) as Record<string, unknown>[];
+        }
+      }),
+    );
+    return parents;
+  }
+
+  async recordOutcome(batchId: string, item: BatchItem, at: string): Promise<void> {
+    try {
+      await callDynamo(() =>
+        this.table.doc.send(
+          new PutCommand({
+            TableName: this.table.tableName,
+            Item: { ...keys.batchItem(batchId, item.customerId), entityType: 'batch-item', ...item, decidedAt: at },
+            // The first decided outcome stands (a resumed run never rewrites one); a FAILED one may be retried.
+            ConditionExpression: 'attribute_not_exists(pk) OR outcome = :failed',
+            ExpressionAttributeValues: { ':failed': 'FAILED' },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw error;
+    }
+  }
+}
