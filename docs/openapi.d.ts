@@ -52,8 +52,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A request's status and cascade steps
-         * @description The requestor's account or an ADMIN may read it (no scope needed); anyone else gets the 404 of a missing request.
+         * A request's status and cascade steps (a batch: its totals and items, paged)
+         * @description The requestor's account or an ADMIN may read it (no scope needed); anyone else gets the 404 of a missing request. For a batch, `page` and `size` page over its items.
          */
         get: operations["getRequestStatus"];
         put?: never;
@@ -321,6 +321,29 @@ export interface components {
                 [key: string]: components["schemas"]["RequestStep"];
             };
         };
+        BatchView: {
+            /** Format: uuid */
+            requestId: string;
+            /** @constant */
+            type: "batch";
+            /** @enum {string} */
+            status: "IN_PROGRESS" | "SUCCESS" | "FAILED";
+            totals: {
+                total: number;
+                deleted: number;
+                refused: number;
+                failed: number;
+                pending: number;
+            };
+            items: {
+                customerId: string;
+                /** @enum {string} */
+                outcome: "DELETED" | "NOT_FOUND" | "FORBIDDEN" | "CONFLICT" | "UNAUTHORIZED" | "FAILED" | "PENDING";
+                /** Format: uuid */
+                requestId?: string;
+                code?: string;
+            }[];
+        };
         LegalHold: {
             /** Format: date-time */
             placedAt: string;
@@ -397,8 +420,8 @@ export interface components {
             customerIds: string[];
             /** @enum {string} */
             mode?: "soft" | "hard";
-            reason?: string;
-            ticket?: string;
+            reason?: string | null;
+            ticket?: string | null;
         };
         BulkDeletionAck: {
             /** @constant */
@@ -488,6 +511,15 @@ export interface components {
             content: components["schemas"]["RequestView"][];
             pageable: components["schemas"]["Pageable"];
         };
+        BatchStatusPage: {
+            /** @constant */
+            errorCode: "";
+            /** @constant */
+            errorMessage: "";
+            content: components["schemas"]["BatchView"][];
+            pageable: components["schemas"]["Pageable"];
+        };
+        RequestStatusResponse: components["schemas"]["RequestStatusAck"] | components["schemas"]["BatchStatusPage"];
         LegalHoldPlaced: {
             /** @constant */
             success: true;
@@ -851,7 +883,10 @@ export interface operations {
     };
     getRequestStatus: {
         parameters: {
-            query?: never;
+            query?: {
+                page?: number;
+                size?: number;
+            };
             header?: never;
             path: {
                 requestId: string;
@@ -860,13 +895,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The request. */
+            /** @description The request, or a batch with one page of its items. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RequestStatusAck"];
+                    "application/json": components["schemas"]["RequestStatusResponse"];
                 };
             };
             /** @description Malformed input: the message says what. */

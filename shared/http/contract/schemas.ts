@@ -93,6 +93,25 @@ export const requestView = component(
   }),
 );
 
+export const batchView = component(
+  'BatchView',
+  "A bulk deletion's request: its totals, and one page of its items (the envelope's pageable is over the items). `refused` counts NOT_FOUND, FORBIDDEN, CONFLICT and UNAUTHORIZED.",
+  z.strictObject({
+    requestId: z.uuid(),
+    type: z.literal('batch'),
+    status: z.enum(['IN_PROGRESS', 'SUCCESS', 'FAILED']),
+    totals: z.strictObject({ total: count, deleted: count, refused: count, failed: count, pending: count }),
+    items: z.array(
+      z.strictObject({
+        customerId: z.string(),
+        outcome: z.enum(['DELETED', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT', 'UNAUTHORIZED', 'FAILED', 'PENDING']),
+        requestId: z.uuid().optional(),
+        code: z.string().optional(),
+      }),
+    ),
+  }),
+);
+
 export const legalHold = component(
   'LegalHold',
   'A legal hold: while placed, no hard delete or purge.',

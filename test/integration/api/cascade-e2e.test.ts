@@ -6,9 +6,11 @@ import { SeedBuilder } from '../../fixtures/seed-factory';
 import { tokenFor } from '../../fixtures/tokens';
 import { eventually, testClients } from '../support/emulators';
 import { mailTo } from '../support/mail';
-import { call, startTestStack } from './stack-harness';
+import { apiClient } from '../../fixtures/api-client';
+import { startTestStack } from './stack-harness';
 
-/** The whole service running, pollers included: a deletion is observed from IN_PROGRESS to SUCCESS. */
+/** The whole service running, pollers included: a deletion is observed from IN_PROGRESS to SUCCESS,
+ * through the typed client generated from the OpenAPI document (every response checked against it). */
 
 let stack: LocalStack;
 
@@ -48,21 +50,35 @@ async function partition(customerId: string, prefix: string) {
   return Object.fromEntries((result.Items ?? []).map((item) => [String(item.id), item]));
 }
 
+/** The request's view, as GET /api/v2/requests/{requestId} answers it. */
+async function requestView(token: string, requestId: string) {
+  const { data, response } = await apiClient(stack.url, token).GET('/api/v2/requests/{requestId}', { params: { path: { requestId } } });
+  expect(response.status).toBe(200);
+  const view = data!.content[0]!;
+  // The status route also answers a batch's view; these requests are single deletions, with steps.
+  if (!('steps' in view)) throw new Error(`${requestId} answered as a batch`);
+  return view;
+}
+
+/** Polls the request until it is SUCCESS; its view then. */
+function successOf(token: string, requestId: string) {
+  return eventually(async () => {
+    const view = await requestView(token, requestId);
+    return view.status === 'SUCCESS' ? view : undefined;
+  }, 20000, 'request SUCCESS');
+}
+
 
 it('v2: a user deletion goes from IN_PROGRESS to SUCCESS, touching only that user', async () => {
   const token = await tokenFor({ accountId: 'reseller-1', role: 'RESALE', scope: 'users:delete' });
-  const accepted = await call(stack, 'DELETE', '/api/v2/customer/acme/user/u-leave', { token });
-  expect(accepted.status).toBe(200);
-  const requestId = (accepted.json.content as { requestId: string }[])[0]!.requestId;
+  const accepted = await apiClient(stack.url, token).DELETE('/api/v2/customer/{customerId}/user/{userId}', { params: { path: { customerId: 'acme', userId: 'u-leave' } } });
+  expect(accepted.response.status).toBe(200);
+  const ack = accepted.data!.content[0]!;
+  const requestId = 'requestId' in ack ? ack.requestId : '(a dry run answered)';
 
-  const first = await call(stack, 'GET', `/api/v2/requests/${requestId}`, { token });
-  expect((first.json.content as { status: string }[])[0]?.status).toBe('IN_PROGRESS');
+  expect((await requestView(token, requestId)).status).toBe('IN_PROGRESS');
 
-  const done = await eventually(async () => {
-    const status = await call(stack, 'GET', `/api/v2/requests/${requestId}`, { token });
-    const view = (status.json.content as { status: string }[])[0];
-    return view?.status === 'SUCCESS' ? view : undefined;
-  }, 20000, 'request SUCCESS');
+  const done = await successOf(token, requestId);
   // Each step says what it changed: u-leave's two devices, its one session, one notice, its one login.
   expect(done).toMatchObject({
     steps: {
@@ -73,10 +89,9 @@ it('v2: a user deletion goes from IN_PROGRESS to SUCCESS, touching only that use
     },
   });
   // Access ended when the last of the access steps succeeded (the email step does not count).
-  const view = done as unknown as { accessRevokedAt?: string; steps: Record<string, { updatedAt: string }> };
   const accessSteps = stepsFor('user.delete', 'hard').filter((step) => step.cutsAccess);
   expect(accessSteps.map((step) => step.name)).toContain('devices');
-  expect(view.accessRevokedAt).toBe(accessSteps.map((step) => view.steps[step.name]!.updatedAt).sort().at(-1));
+  expect(done.accessRevokedAt).toBe(accessSteps.map((step) => done.steps[step.name]!.updatedAt).sort().at(-1));
 
   const devices = await partition('acme', keys.prefixes.device);
   expect(devices['d-leave-1']).toMatchObject({ status: 'REVOKED', revokedAt: expect.any(String), revokedByRequestId: requestId });
@@ -90,14 +105,11 @@ it('v2: a user deletion goes from IN_PROGRESS to SUCCESS, touching only that use
 
 it('v1: a customer deletion revokes its devices, ends its sessions and mails it once', async () => {
   const token = await tokenFor({ accountId: 'reseller-1', role: 'RESALE', scope: 'customers:delete' });
-  const deleted = await call(stack, 'DELETE', '/customer/closing', { token });
-  expect(deleted.status).toBe(200);
-  const requestId = String(deleted.json.requestId);
+  const deleted = await apiClient(stack.url, token).DELETE('/customer/{customerId}', { params: { path: { customerId: 'closing' } } });
+  expect(deleted.response.status).toBe(200);
+  const requestId = deleted.data && 'requestId' in deleted.data ? deleted.data.requestId : '(a dry run answered)';
 
-  await eventually(async () => {
-    const status = await call(stack, 'GET', `/api/v2/requests/${requestId}`, { token });
-    return (status.json.content as { status: string }[])[0]?.status === 'SUCCESS';
-  }, 20000, 'request SUCCESS');
+  await successOf(token, requestId);
 
   expect((await partition('closing', keys.prefixes.device))['d-closing']?.status).toBe('REVOKED');
   expect((await partition('closing', keys.prefixes.session))['s-closing']?.status).toBe('TERMINATED');
@@ -108,20 +120,17 @@ it('v1: a customer deletion revokes its devices, ends its sessions and mails it 
 
 it('hard delete: every user of a customer with more users than one transaction holds ends erased', async () => {
   const admin = await tokenFor({ accountId: 'platform', role: 'ADMIN', scope: 'customers:delete customers:purge' });
-  const deleted = await call(stack, 'DELETE', '/customer/big-family?mode=hard', { token: admin, body: JSON.stringify({ reason: 'account closure' }) });
-  expect(deleted.status).toBe(200);
-  const requestId = String(deleted.json.requestId);
-
-  await eventually(async () => {
-    const status = await call(stack, 'GET', `/api/v2/requests/${requestId}`, { token: admin });
-    return (status.json.content as { status: string }[])[0]?.status === 'SUCCESS';
-  }, 20000, 'request SUCCESS');
+  const deleted = await apiClient(stack.url, admin).DELETE('/customer/{customerId}', {
+    params: { path: { customerId: 'big-family' }, query: { mode: 'hard' } },
+    body: { reason: 'account closure' },
+  });
+  expect(deleted.response.status).toBe(200);
+  const requestId = deleted.data && 'requestId' in deleted.data ? deleted.data.requestId : '(a dry run answered)';
 
   // The erasure step reports itself: the logins beyond the transaction were its work.
-  const status = await call(stack, 'GET', `/api/v2/requests/${requestId}`, { token: admin });
-  const steps = (status.json.content as { steps: Record<string, { status: string }> }[])[0]?.steps;
-  expect(Object.keys(steps ?? {}).sort()).toEqual(['devices', 'email', 'erasure', 'identity', 'sessions']);
-  expect(steps?.erasure?.status).toBe('SUCCESS');
+  const { steps } = await successOf(admin, requestId);
+  expect(Object.keys(steps).sort()).toEqual(['devices', 'email', 'erasure', 'identity', 'sessions']);
+  expect(steps.erasure?.status).toBe('SUCCESS');
   const users = Object.values(await partition('big-family', keys.prefixes.user));
   expect(users).toHaveLength(120);
   expect(users.filter((u) => u.status === 'DELETED' && !('email' in u) && !('name' in u) && u.erasedByRequestId === requestId)).toHaveLength(120);

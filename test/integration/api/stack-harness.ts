@@ -5,6 +5,7 @@ import { ScanCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack, type LocalStack } from '../../../infra/local/stack';
 import type { SeedData } from '../../../infra/local/seed';
 import { keys } from '../../../shared/adapters/dynamodb/keys';
+import { assertDescribed } from '../../fixtures/openapi-validator';
 import { testClients, uniqueName } from '../support/emulators';
 
 /** One local stack per test file, on the run's shared emulators, with pollers under the test's control. */
@@ -29,6 +30,7 @@ export async function startTestStack(
   });
 }
 
+/** Every response a test receives here is checked against the OpenAPI document (assertDescribed): one it does not describe fails the test. */
 export async function call(
   stack: LocalStack,
   method: string,
@@ -39,6 +41,7 @@ export async function call(
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const response = await fetch(`${stack.url}${path}`, { method, headers, ...(options.body !== undefined ? { body: options.body } : {}) });
   const text = await response.text();
+  assertDescribed(method, path, response, text);
   let json: Record<string, unknown> = {};
   try {
     json = JSON.parse(text) as Record<string, unknown>;
