@@ -277,7 +277,6 @@ export interface components {
             updatedAt: string;
         };
         RequestView: {
-            /** Format: uuid */
             requestId: string;
             /** @enum {string} */
             type: "customer.delete" | "user.delete" | "customer.purge" | "customer.restore" | "batch";

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ID_PATTERN } from '../../domain/model';
 import { deletionBodySchema } from '../input';
 
 /**
@@ -15,6 +16,8 @@ function component<T extends z.core.$ZodType>(id: string, description: string, s
 }
 
 const timestamp = z.iso.datetime();
+/** A request id as the views show it: the service makes UUIDs, but any stored id (a migrated one) is shown as is. */
+const storedRequestId = z.string().regex(ID_PATTERN);
 const count = z.int().min(0);
 
 export const deletionBody = component('DeletionBody', 'Optional: why, and under which ticket. A hard delete and placing a legal hold need a reason.', deletionBodySchema);
@@ -75,7 +78,7 @@ export const requestView = component(
   'RequestView',
   'A deletion, purge or restore request: who asked and why, its SLA, and each of its steps by name.',
   z.strictObject({
-    requestId: z.uuid(),
+    requestId: storedRequestId,
     type: z.enum(['customer.delete', 'user.delete', 'customer.purge', 'customer.restore', 'batch']),
     status: z.enum(['IN_PROGRESS', 'SUCCESS', 'FAILED']),
     createdAt: timestamp,
@@ -97,7 +100,7 @@ export const batchView = component(
   'BatchView',
   "A bulk deletion's request: its totals, and one page of its items (the envelope's pageable is over the items). `refused` counts NOT_FOUND, FORBIDDEN, CONFLICT and UNAUTHORIZED.",
   z.strictObject({
-    requestId: z.uuid(),
+    requestId: storedRequestId,
     type: z.literal('batch'),
     status: z.enum(['IN_PROGRESS', 'SUCCESS', 'FAILED']),
     totals: z.strictObject({ total: count, deleted: count, refused: count, failed: count, pending: count }),
@@ -105,7 +108,7 @@ export const batchView = component(
       z.strictObject({
         customerId: z.string(),
         outcome: z.enum(['DELETED', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT', 'UNAUTHORIZED', 'FAILED', 'PENDING']),
-        requestId: z.uuid().optional(),
+        requestId: storedRequestId.optional(),
         code: z.string().optional(),
       }),
     ),
