@@ -8,7 +8,8 @@ import { tokenFor } from '../../fixtures/tokens';
 import { runCli, within } from '../local/processes';
 import { eventually } from '../support/emulators';
 import { sentMail } from '../support/mail';
-import { call, startTestStack, tableReader } from './stack-harness';
+import { apiClient } from '../../fixtures/api-client';
+import { startTestStack, tableReader } from './stack-harness';
 
 /**
  * A restore's cascade through the whole local stack, pollers included (SPEC "Lifecycle" and
@@ -46,30 +47,40 @@ interface RequestView {
   steps: Record<string, { status: string }>;
 }
 
+/** Polls the request (typed client) until it is SUCCESS; its view then. */
 async function finished(requestId: string, token: string): Promise<RequestView> {
+  const api = apiClient(stack.url, token);
   return eventually(async () => {
-    const status = await call(stack, 'GET', `/api/v2/requests/${requestId}`, { token });
-    const view = (status.json.content as RequestView[] | undefined)?.[0];
-    return view?.status === 'SUCCESS' ? view : undefined;
+    const { data } = await api.GET('/api/v2/requests/{requestId}', { params: { path: { requestId } } });
+    const view = data?.content[0];
+    return view && 'steps' in view && view.status === 'SUCCESS' ? view : undefined;
   }, 20000, 'request SUCCESS');
+}
+
+/** The request id a v1 answer or a v2 ACK carries (a dry run carries none). */
+function requestIdOf(body: object | undefined): string {
+  const carrier: unknown = body && 'content' in body && Array.isArray(body.content) ? body.content[0] : body;
+  if (typeof carrier !== 'object' || carrier === null || !('requestId' in carrier) || typeof carrier.requestId !== 'string') throw new Error('no request id in the answer');
+  return carrier.requestId;
 }
 
 it('re-enables the logins the deletion disabled, sends the "restored" notice, leaves devices and sessions revoked, and the login mints and acts again', async () => {
   // Prepare: u-left is deleted on its own (v2), then the customer is soft-deleted; both cascades finish.
   const reseller = await tokenFor({ sub: 'op-1', accountId: 'reseller-1', role: 'RESALE', scope: 'users:delete customers:delete customers:restore' });
-  const userDeleted = await call(stack, 'DELETE', '/api/v2/customer/acme/user/u-left', { token: reseller });
-  expect(userDeleted.status).toBe(200);
-  await finished((userDeleted.json.content as { requestId: string }[])[0]!.requestId, reseller);
-  const deleted = await call(stack, 'DELETE', '/customer/acme', { token: reseller });
-  expect(deleted.status).toBe(200);
-  await finished(String(deleted.json.requestId), reseller);
+  const api = apiClient(stack.url, reseller);
+  const userDeleted = await api.DELETE('/api/v2/customer/{customerId}/user/{userId}', { params: { path: { customerId: 'acme', userId: 'u-left' } } });
+  expect(userDeleted.response.status).toBe(200);
+  await finished(requestIdOf(userDeleted.data), reseller);
+  const deleted = await api.DELETE('/customer/{customerId}', { params: { path: { customerId: 'acme' } } });
+  expect(deleted.response.status).toBe(200);
+  await finished(requestIdOf(deleted.data), reseller);
   expect(Object.keys(readLoginRecord(stack.loginRecordFile).disabled).sort()).toEqual(['u-boss', 'u-clerk', 'u-left', 'u-temp']);
   const mailsBefore = (await sentMail(stack.sesEndpoint)).length;
 
   // Act
-  const restored = await call(stack, 'POST', '/customer/acme/restore', { token: reseller, body: JSON.stringify({ reason: 'closed by mistake' }) });
-  expect(restored.status).toBe(200);
-  const requestId = String(restored.json.requestId);
+  const restored = await api.POST('/customer/{customerId}/restore', { params: { path: { customerId: 'acme' } }, body: { reason: 'closed by mistake' } });
+  expect(restored.response.status).toBe(200);
+  const requestId = requestIdOf(restored.data);
   const view = await finished(requestId, reseller);
 
   // Assess: the request ran identity and email, and revoked no access
@@ -107,6 +118,6 @@ it('re-enables the logins the deletion disabled, sends the "restored" notice, le
 
   // the restored login acts on this API again (its account is ACTIVE, its login too)
   expect(Object.keys(readLoginRecord(stack.loginRecordFile).disabled)).toEqual(['u-left']);
-  const acts = await call(stack, 'DELETE', '/api/v2/customer/acme/user/u-temp', { token });
-  expect(acts.status).toBe(200);
+  const acts = await apiClient(stack.url, token).DELETE('/api/v2/customer/{customerId}/user/{userId}', { params: { path: { customerId: 'acme', userId: 'u-temp' } } });
+  expect(acts.response.status).toBe(200);
 }, 90000);
