@@ -47,7 +47,7 @@ export function asyncApiDocument(declared: readonly StepDeclaration[] = steps): 
       address: queue,
       title: `${queue} queue`,
       description:
-        `The \`${step.name}\` step's SQS queue (with its DLQ after ${step.queue.maxReceiveCount} receives). Events: ${eventsOn(step).join(', ')}.` +
+        `The \`${step.name}\` step's SQS queue (with its DLQ: a message that keeps failing lands there for inspection and redrive). Events: ${eventsOn(step).join(', ')}.` +
         (step.carriesRecipient ? ' Its events carry `recipient`, read before the deleting transaction erased the address.' : ''),
       messages: { cascadeEvent: { $ref: '#/components/messages/CascadeEvent' } },
     };
