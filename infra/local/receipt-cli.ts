@@ -1,4 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/** A path as the caller typed it: `npm run` starts scripts at the package root, and says where the caller was in INIT_CWD. */
+function fromCaller(path: string): string {
+  return resolve(process.env.INIT_CWD ?? process.cwd(), path);
+}
 import type { JSONWebKeySet } from 'jose';
 import { describeReceipt, verifyReceipt } from '../../shared/receipts/verify';
 import { EXIT_FAILURE, runCommand, UsageError } from './cli-args';
@@ -44,7 +50,7 @@ async function loadJwks(source: string): Promise<JSONWebKeySet> {
     if (!response.ok) throw new Error(`JWKS ${source} answered ${response.status}`);
     return (await response.json()) as JSONWebKeySet;
   }
-  return JSON.parse(readFileSync(source, 'utf8')) as JSONWebKeySet;
+  return JSON.parse(readFileSync(fromCaller(source), 'utf8')) as JSONWebKeySet;
 }
 
 /** Exit 0 when the receipt verifies; 1 with one line saying why not; 2 for a usage error. */
@@ -58,7 +64,7 @@ export async function runReceiptCli(args: readonly string[], out: (line: string)
       if (file === undefined) throw new UsageError('verify needs the receipt FILE');
       if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
       try {
-        const jws = receiptFromText(readFileSync(file, 'utf8'));
+        const jws = receiptFromText(readFileSync(fromCaller(file), 'utf8'));
         const verified = await verifyReceipt(jws, await loadJwks(values.jwks ?? DEFAULT_JWKS));
         for (const line of describeReceipt(verified)) out(line);
         return 0;

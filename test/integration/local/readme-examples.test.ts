@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../../infra/local/local-config';
+import { runtimeInfoFileFor } from '../../../infra/local/runtime-info';
 
 /**
  * The README's examples, run in the order written on a fresh `npm start` (issue: "the README's examples
@@ -78,15 +79,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
+/** Ready when its runtime file is written: after every handler is loaded (the port and /health answer before that). */
+async function waitForReady(port: number, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}):\n${output()}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
+    if (existsSync(runtimeInfoFileFor(port))) return;
     if (Date.now() > deadline) throw new Error(`npm start did not come up:\n${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
@@ -119,7 +117,7 @@ describe('the README’s examples, in order, on a fresh npm start', () => {
     });
     stack.stdout?.on('data', (chunk: Buffer) => (stackOutput += chunk.toString()));
     stack.stderr?.on('data', (chunk: Buffer) => (stackOutput += chunk.toString()));
-    await waitForHealth(`http://127.0.0.1:${port}`, stack, () => stackOutput.slice(-3000));
+    await waitForReady(port, stack, () => stackOutput.slice(-3000));
   }, 120_000);
 
   afterAll(async () => {
@@ -158,7 +156,8 @@ describe('the README’s examples, in order, on a fresh npm start', () => {
         const [status, body] = line.split('\t');
         return { status: Number(status), body: Buffer.from(body ?? '', 'base64').toString('utf8') };
       });
-    expect({ exit: result.code, stderr: result.stderr.slice(-2000) }).toEqual({ exit: 0, stderr: expect.any(String) });
+    // A command that fails stops the script (set -e): its output says which.
+    expect({ exit: result.code, output: result.code === 0 ? '' : `${result.stdout.slice(-1500)}\n${result.stderr.slice(-1500)}` }).toEqual({ exit: 0, output: '' });
     expect(recorded).toHaveLength(expectations.length);
     expectations.forEach((expected, i) => {
       const got = recorded[i]!;
