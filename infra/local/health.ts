@@ -39,5 +39,14 @@ export async function probeEmulators(clients: { dynamo: DynamoDBClient; sqs: SQS
   return { ok: dynamodb === 'up' && sqs === 'up' && ses === 'up', dynamodb, sqs, ses };
 }
 
+/**
+ * The stack's health: its emulators, and whether its API is serving yet. The port is open (and this
+ * route answers) before the handlers are loaded, so until then the stack says `api: 'starting'` and
+ * is not ok: a script that waits for a 200 here may then call any route.
+ */
+export function stackHealth(emulators: StackHealth, apiReady: boolean): StackHealth & { api: 'starting' | 'up' } {
+  return { ...emulators, ok: emulators.ok && apiReady, api: apiReady ? 'up' : 'starting' };
+}
+
 /** 503 when an emulator is down, as a load balancer's health check expects. */
 export const healthStatus = (health: StackHealth): number => (health.ok ? 200 : 503);

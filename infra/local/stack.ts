@@ -8,7 +8,7 @@ import { environmentFor, variableValues, type EnvironmentValues } from '../confi
 import { DEFAULT_COMPLETION_SLA_HOURS, DEFAULT_REPUBLISH_AFTER_MINUTES } from '../config/stages';
 import { createApiGateway, listen, type ApiHandler, type LocalRoute, type StaticRoute } from './api-gateway';
 import { startEmulators } from './emulators';
-import { healthStatus, probeEmulators, type StackHealth } from './health';
+import { healthStatus, probeEmulators, stackHealth, type StackHealth } from './health';
 import { loadHandler } from './lambda-runtime';
 import {
   LOCAL_AUDIENCE,
@@ -109,6 +109,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // The HTTP port first: a taken port should fail before anything slow starts.
     const routes: LocalRoute[] = [];
+    // Set once every handler is loaded and every poller started: until then /health says the API is starting.
+    let apiReady = false;
     const staticRoutes: StaticRoute[] = [{ method: 'GET', path: '/.well-known/jwks.json', body: () => jwksFor(signingKey) }];
     const server: Server = createApiGateway(routes, staticRoutes, log);
     const port = await listen(server, options.port);
@@ -149,7 +151,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     staticRoutes.push({
       method: 'GET',
       path: '/health',
-      body: () => probeEmulators({ dynamo: dynamoClient, sqs: sqsClient, sesEndpoint: ses.endpoint }),
+      body: async () => stackHealth(await probeEmulators({ dynamo: dynamoClient, sqs: sqsClient, sesEndpoint: ses.endpoint }), apiReady),
       status: (health) => healthStatus(health as StackHealth),
       cacheControl: 'no-store',
     });
@@ -240,6 +242,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
 
     log.info('local stack ready', { url, functions: functions.length, table: tableName });
+    apiReady = true;
     return { url, port, tableName, queues, env: variableValues(values), sesEndpoint: ses.endpoint, loginRecordFile: loginRecord, sqsPollers, streamPoller, streamPollers, schedules: scheduleRunners, stop };
   } catch (error) {
     await stop();

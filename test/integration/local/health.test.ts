@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { healthStatus, probeEmulators } from '../../../infra/local/health';
+import { healthStatus, probeEmulators, stackHealth } from '../../../infra/local/health';
 import { listenOn } from '../../../infra/local/ports';
 import { LOCAL_CREDENTIALS } from '../../../infra/local/local-config';
 import { startSesLocal, type RunningSes } from '../../../infra/local/ses-local';
@@ -71,5 +71,15 @@ describe('probeEmulators', () => {
 
     expect(health).toEqual({ ok: false, dynamodb: 'up', sqs: 'up', ses: 'down' });
     expect(healthStatus(health)).toBe(503);
+  });
+});
+
+describe('stackHealth', () => {
+  it('is not ok while the API is starting, even with every emulator up', () => {
+    const emulators = { ok: true, dynamodb: 'up', sqs: 'up', ses: 'up' } as const;
+
+    expect(stackHealth(emulators, false)).toEqual({ ...emulators, ok: false, api: 'starting' });
+    expect(healthStatus(stackHealth(emulators, false))).toBe(503);
+    expect(stackHealth(emulators, true)).toEqual({ ...emulators, ok: true, api: 'up' });
   });
 });

@@ -83,12 +83,12 @@ describe('startLocalStack on the shared emulators', () => {
     expect(response.headers['www-authenticate']).toContain('Bearer');
   });
 
-  it('says at GET /health that all three emulators answer, and that it must not be cached', async () => {
+  it('says at GET /health that all three emulators answer and the API is up, and that it must not be cached', async () => {
     const response = await httpRequest(`${running().url}/health`);
 
     expect(response.status).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
-    expect(JSON.parse(response.text)).toEqual({ ok: true, dynamodb: 'up', sqs: 'up', ses: 'up' });
+    expect(JSON.parse(response.text)).toEqual({ ok: true, dynamodb: 'up', sqs: 'up', ses: 'up', api: 'up' });
   });
 
   it('stops: the HTTP port and its SES emulator are closed afterwards', async () => {
