@@ -45,19 +45,19 @@ export function optionalText(field: string, max: number) {
   return z.optional(z.nullable(z.string(says(message)).check(z.maxLength(max, says(message)), z.regex(/\S/, says(message)), z.trim())));
 }
 
+/** A JSON body object's own refusals: the unknown fields it names (five at most, each cut to 40 characters), or not an object at all. */
+export const bodyObjectError = {
+  error: (issue: { code?: string; keys?: string[] }) =>
+    issue.code === 'unrecognized_keys'
+      ? `Unknown field(s) in body: ${(issue.keys ?? [])
+          .slice(0, 5)
+          .map((k) => k.slice(0, 40))
+          .join(', ')}`
+      : 'Body must be a JSON object',
+};
+
 /** The optional JSON body `{ reason, ticket }` of a deletion, restore or legal hold. */
-export const deletionBodySchema = z.strictObject(
-  { reason: optionalText('reason', MAX_REASON), ticket: optionalText('ticket', MAX_TICKET) },
-  {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `Unknown field(s) in body: ${issue.keys
-            .slice(0, 5)
-            .map((k) => k.slice(0, 40))
-            .join(', ')}`
-        : 'Body must be a JSON object',
-  },
-);
+export const deletionBodySchema = z.strictObject({ reason: optionalText('reason', MAX_REASON), ticket: optionalText('ticket', MAX_TICKET) }, bodyObjectError);
 
 /** The first issue a caller should hear of: the whole value's before its fields' (an unknown field before a bad one). */
 function firstMessage(error: z.core.$ZodError): string {

@@ -9,7 +9,7 @@ import { ID_PATTERN, type DeletionMode } from '../../domain/model';
 import { systemClock, uuidIds } from '../../domain/system';
 import type { Environment } from '../../config/env';
 import { apiBaseFromEnv } from '../api-wiring';
-import { header, idempotencyKey, MAX_REASON, MAX_TICKET, optionalText, parseWith, readInput } from '../input';
+import { bodyObjectError, header, idempotencyKey, MAX_REASON, MAX_TICKET, optionalText, parseWith, readInput } from '../input';
 import { httpHandler } from '../middleware';
 import { v2Ack } from '../v2-envelope';
 
@@ -33,15 +33,7 @@ export const bulkDeletionBodySchema = z.strictObject(
     reason: optionalText('reason', MAX_REASON),
     ticket: optionalText('ticket', MAX_TICKET),
   },
-  {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `Unknown field(s) in body: ${issue.keys
-            .slice(0, 5)
-            .map((k) => k.slice(0, 40))
-            .join(', ')}`
-        : 'Body must be a JSON object',
-  },
+  bodyObjectError,
 );
 
 export interface BulkDeletionBody {
