@@ -41,8 +41,8 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** Puts items 25 at a time, retrying what DynamoDB leaves unprocessed. */
-export async function putAll(doc: DynamoDBDocumentClient, tableName: string, items: readonly Record<string, unknown>[]): Promise<void> {
-  await mapWithConcurrency(chunks(items, 25), 4, async (chunk) => {
+export async function putAll(doc: DynamoDBDocumentClient, tableName: string, items: readonly Record<string, unknown>[], concurrency = 4): Promise<void> {
+  await mapWithConcurrency(chunks(items, 25), concurrency, async (chunk) => {
     let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; requests.length > 0; attempt += 1) {
       if (attempt > 10) throw new Error('BatchWriteItem kept leaving items unprocessed');

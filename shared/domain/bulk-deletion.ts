@@ -57,7 +57,16 @@ export interface BatchStore {
   parentsOf(customerIds: readonly string[]): Promise<ReadonlyMap<string, string | null>>;
   /** Records an item's outcome; a decided outcome is never overwritten, a FAILED one may be (a redrive retries it). */
   recordOutcome(batchId: string, item: BatchItem, at: string): Promise<void>;
+  /**
+   * Records several outcomes in one request (up to OUTCOMES_PER_WRITE), for items this run decided
+   * (undecided or FAILED when it loaded the batch; one run at a time holds the step's claim). When a
+   * store has it, a run records in chunks: one write per chunk instead of one per item.
+   */
+  recordOutcomes?(batchId: string, items: readonly BatchItem[], at: string): Promise<void>;
 }
+
+/** Outcomes recorded per write when the store records in chunks (BatchWriteItem's 25). */
+export const OUTCOMES_PER_WRITE = 25;
 
 /** Starts bulk deletions: decides whether the actor may, and commits the batch. Never deletes anything itself. */
 export class BulkDeletionService {
@@ -202,6 +211,16 @@ export async function runBatch(batchId: string, deps: BatchRunDeps): Promise<Bat
   };
   const waves = deletionWaves(batch.customerIds, batch.customerIds.some(undecided) ? await deps.store.parentsOf(batch.customerIds) : new Map());
   let stop = false;
+  // Chunked recording: decided items wait (at most OUTCOMES_PER_WRITE of them) for one write. A run that
+  // dies before its chunk is written decides those items again: each deletion replays from its key.
+  const recordMany = deps.store.recordOutcomes?.bind(deps.store);
+  let unrecorded: BatchItem[] = [];
+  const flush = async () => {
+    if (!recordMany || unrecorded.length === 0) return;
+    const chunk = unrecorded;
+    unrecorded = [];
+    await recordMany(batchId, chunk, deps.clock.now().toISOString());
+  };
   for (const wave of waves) {
     const todo = wave.filter(undecided);
     let next = 0;
@@ -214,7 +233,12 @@ export async function runBatch(batchId: string, deps: BatchRunDeps): Promise<Bat
         const customerId = todo[next]!;
         next += 1;
         const item = await decideItem(batchId, customerId, actor, request, deps);
-        if (item) {
+        if (!item) continue;
+        if (recordMany) {
+          outcomes.set(customerId, item);
+          unrecorded.push(item);
+          if (unrecorded.length >= OUTCOMES_PER_WRITE) await flush();
+        } else {
           await deps.store.recordOutcome(batchId, item, deps.clock.now().toISOString());
           outcomes.set(customerId, item);
         }
@@ -231,6 +255,8 @@ export async function runBatch(batchId: string, deps: BatchRunDeps): Promise<Bat
     );
     const failure = runners.find((runner): runner is PromiseRejectedResult => runner.status === 'rejected');
     if (failure) throw failure.reason;
+    // A wave's outcomes are written before the next wave starts (and before the run ends or stops).
+    await flush();
     if (stop) break;
   }
   return totalsOf(batch.customerIds, outcomes);

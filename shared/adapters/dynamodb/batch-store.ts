@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, PutCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { BatchCommitResult, BatchItem, BatchStore, StoredBatch } from '../../domain/bulk-deletion';
+import { BatchGetCommand, BatchWriteCommand, PutCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { OUTCOMES_PER_WRITE, type BatchCommitResult, type BatchItem, type BatchStore, type StoredBatch } from '../../domain/bulk-deletion';
 import type { DeletionFact, DeletionReceipt, IdempotencyClaim, NewRequest, StoredIdempotency } from '../../domain/deletion-ports';
 import { cascadeWriteFor } from '../../outbox/outbox-writer';
 import { addStandingConditions, sendWithStanding } from './actor-standing';
@@ -129,6 +129,24 @@ export class DynamoBatchStore implements BatchStore {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return;
       throw error;
+    }
+  }
+
+  /**
+   * Up to OUTCOMES_PER_WRITE outcomes in one BatchWriteItem (unconditional: the run writes only items it
+   * decided, and only one run holds the split step's claim), retrying what DynamoDB leaves unprocessed.
+   */
+  async recordOutcomes(batchId: string, items: readonly BatchItem[], at: string): Promise<void> {
+    for (let i = 0; i < items.length; i += OUTCOMES_PER_WRITE) {
+      let requests: Record<string, unknown>[] = items
+        .slice(i, i + OUTCOMES_PER_WRITE)
+        .map((item) => ({ PutRequest: { Item: { ...keys.batchItem(batchId, item.customerId), entityType: 'batch-item', ...item, decidedAt: at } } }));
+      for (let attempt = 0; requests.length > 0; attempt += 1) {
+        if (attempt >= 8) throw new Error('BatchWriteItem left outcomes unprocessed after 8 attempts');
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** attempt)));
+        const result = await callDynamo(() => this.table.doc.send(new BatchWriteCommand({ RequestItems: { [this.table.tableName]: requests as never } })));
+        requests = (result.UnprocessedItems?.[this.table.tableName] ?? []) as Record<string, unknown>[];
+      }
     }
   }
 }

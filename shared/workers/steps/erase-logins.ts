@@ -2,11 +2,13 @@ import { DynamoDbLoginEraser } from '../../adapters/dynamodb/cascade-store';
 import type { Environment } from '../../config/env';
 import type { LoginEraser } from '../ports';
 import { counted } from '../cascade-consumer';
+import { workBudgetMs } from './budget';
 import { createStepConsumer, stepHandlerFromEnv, type StepConsumerPorts } from '../step-consumer';
 
 /**
  * Step `erasure`: the personal fields of every login of a hard-deleted customer that its deletion
- * transaction had no room for. Its own step, so a failed erasure shows as such in the request.
+ * transaction had no room for. Its own step, so a failed erasure shows as such in the request. Within
+ * its time budget; a retry erases only the logins still ACTIVE.
  */
 export function createEraseLoginsHandler(ports: StepConsumerPorts & { logins: LoginEraser }) {
   return createStepConsumer('erasure', ports, async (event, context) => {
@@ -16,5 +18,5 @@ export function createEraseLoginsHandler(ports: StepConsumerPorts & { logins: Lo
 }
 
 export function eraseLoginsFromEnv(env: Environment) {
-  return stepHandlerFromEnv('erasure', env, createEraseLoginsHandler, (table) => ({ logins: new DynamoDbLoginEraser(table.doc, table.tableName) }));
+  return stepHandlerFromEnv('erasure', env, createEraseLoginsHandler, (table) => ({ logins: new DynamoDbLoginEraser(table.doc, table.tableName, { budgetMs: workBudgetMs('erasure') }) }));
 }
