@@ -228,6 +228,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/ops/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The cascade queues' and their DLQs' depths
+         * @description ADMIN only, with scope ops:redrive. One element per step queue, in the catalog's order.
+         */
+        get: operations["listQueueDepths"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/ops/queues/{queue}/redrive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Moves a step queue's DLQ back to the queue
+         * @description ADMIN only, with scope ops:redrive. In AWS an SQS message move task (StartMessageMoveTask; a redrive while one runs answers the running task); a moved message is a new delivery with a fresh set of retries.
+         */
+        post: operations["redriveQueue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -554,6 +594,33 @@ export interface components {
             };
         } & {
             [key: string]: unknown;
+        };
+        QueueDepths: {
+            /** @constant */
+            errorCode: "";
+            /** @constant */
+            errorMessage: "";
+            content: {
+                queue: string;
+                messages: number;
+                inFlight: number;
+                dlqMessages: number;
+            }[];
+            pageable: components["schemas"]["Pageable"];
+        };
+        QueueRedrive: {
+            /** @constant */
+            errorCode: "";
+            /** @constant */
+            errorMessage: "";
+            content: ({
+                queue: string;
+                taskHandle: string;
+            } | {
+                queue: string;
+                moved: number;
+            })[];
+            pageable: components["schemas"]["Pageable"];
         };
         RestoreCustomerResponse: {
             /** @constant */
@@ -1696,6 +1763,151 @@ export interface operations {
             };
             /** @description An internal fault: nothing about it is said. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V2Nak"];
+                };
+            };
+        };
+    };
+    listQueueDepths: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The depths. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueDepths"];
+                };
+            };
+            /** @description Missing, malformed, expired or untrusted token, or an actor whose access a deletion ended. */
+            401: {
+                headers: {
+                    /** @description Why the token was refused. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V2Nak"];
+                };
+            };
+            /** @description Not ADMIN, or the token lacks the ops:redrive scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V2Nak"];
+                };
+            };
+            /** @description Throttled by API Gateway: retry later, with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description An internal fault: nothing about it is said. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V2Nak"];
+                };
+            };
+            /** @description A dependency is unavailable; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V2Nak"];
+                };
+            };
+        };
+    };
+    redriveQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                queue: "disable-logins" | "revoke-devices" | "end-sessions" | "send-email" | "erase-logins" | "split-batch";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The move started, or done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueRedrive"];
+                };
+            };
+            /** @description Malformed input: the message says what. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V2Nak"];
+                };
+            };
+            /** @description Missing, malformed, expired or untrusted token, or an actor whose access a deletion ended. */
+            401: {
+                headers: {
+                    /** @description Why the token was refused. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V2Nak"];
+                };
+            };
+            /** @description Not ADMIN, or the token lacks the ops:redrive scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V2Nak"];
+                };
+            };
+            /** @description Throttled by API Gateway: retry later, with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description An internal fault: nothing about it is said. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V2Nak"];
+                };
+            };
+            /** @description A dependency is unavailable; try again. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -75,7 +75,13 @@ export type Link =
   | { to: 'sla' }
   /** The reconciler's threshold: OUTBOX_REPUBLISH_AFTER_MINUTES, how old an unpublished outbox item (or an unsigned
    * receipt) must be before the reconciler sends it again. No AWS permission. */
-  | { to: 'reconciler' };
+  | { to: 'reconciler' }
+  /** The step queues as an operator sees them (SPEC "Operator console"): every step queue's URL and its DLQ's
+   * (`<QUEUE>_QUEUE_URL`, `<QUEUE>_DLQ_URL`) and QUEUE_REDRIVE (how a DLQ is moved back: `sqs-move-task` in AWS,
+   * `copy` locally). `inspect` → `sqs:GetQueueAttributes` on the queues and DLQs; `redrive` → that, plus
+   * `sqs:StartMessageMoveTask`, `ListMessageMoveTasks`, `ReceiveMessage` and `DeleteMessage` on the DLQs and
+   * `sqs:SendMessage` on the queues (what a move task needs of its source and its destination). */
+  | { to: 'step-queues'; use: 'inspect' | 'redrive' };
 
 /** Which requests a step joins: a request type, optionally only in some modes. */
 export interface StepMembership {
@@ -254,6 +260,11 @@ export function queueSpec(id: QueueId): QueueSpec {
 /** The environment variable that carries a step queue's URL to the relay. */
 export function queueUrlVariable(queue: QueueId): `${string}_QUEUE_URL` {
   return `${queue.toUpperCase().replace(/-/g, '_')}_QUEUE_URL`;
+}
+
+/** The environment variable that carries a step queue's DLQ URL to the operator's queue functions. */
+export function dlqUrlVariable(queue: QueueId): `${string}_DLQ_URL` {
+  return `${queue.toUpperCase().replace(/-/g, '_')}_DLQ_URL`;
 }
 
 export function stepByName(name: string): StepDeclaration {
@@ -458,7 +469,8 @@ export const apiFunctions: readonly ApiFunctionSpec[] = [
     // One transaction: the customer's legalHold and its audit record (PutItem; also a refusal's audit);
     // BatchGetItem: the actor's standing on a refusal.
     links: [{ to: 'token-verifier' }, { to: 'table', actions: ['BatchGetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'], keyPrefixes: ['CUSTOMER#', 'AUDIT#'] }],
-  },  {
+  },
+  {
     kind: 'api',
     name: 'openapi',
     entry: 'functions/api/openapi.ts',
@@ -467,6 +479,28 @@ export const apiFunctions: readonly ApiFunctionSpec[] = [
     timeoutSeconds: 10,
     memoryMb: 256,
     links: [],
+  },
+  {
+    kind: 'api',
+    name: 'ops-queues',
+    entry: 'functions/api/ops-queues.ts',
+    // The operator console's queue view: each step queue's and its DLQ's depth (ADMIN, scope ops:redrive).
+    routes: [{ method: 'GET', path: '/api/v2/ops/queues' }],
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    // One BatchGetItem: the actor's standing (a read pays one batched read for it).
+    links: [{ to: 'token-verifier' }, { to: 'table', actions: ['BatchGetItem'], keyPrefixes: ['CUSTOMER#'] }, { to: 'step-queues', use: 'inspect' }],
+  },
+  {
+    kind: 'api',
+    name: 'ops-redrive',
+    entry: 'functions/api/ops-redrive.ts',
+    // Moves a step queue's DLQ back to the queue (ADMIN, scope ops:redrive); its own function, so the
+    // depth view's role cannot move messages.
+    routes: [{ method: 'POST', path: '/api/v2/ops/queues/{queue}/redrive' }],
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    links: [{ to: 'token-verifier' }, { to: 'table', actions: ['BatchGetItem'], keyPrefixes: ['CUSTOMER#'] }, { to: 'step-queues', use: 'redrive' }],
   },
 ];
 
@@ -628,6 +662,8 @@ export const RECEIPT_PUBLISH_VARIABLES = ['RECEIPT_KEY', 'RECEIPT_RETIRED_KEYS']
 export const SLA_VARIABLES = ['COMPLETION_SLA_HOURS'] as const;
 /** Minutes after which the reconciler republishes an outbox item the relay never removed: the stage's `reconciler.republishAfterMinutes` (default 15). */
 export const RECONCILER_VARIABLES = ['OUTBOX_REPUBLISH_AFTER_MINUTES'] as const;
+/** How a DLQ is moved back to its queue: `sqs-move-task` (StartMessageMoveTask) in AWS, `copy` in the local stack. */
+export const STEP_QUEUES_VARIABLES = ['QUEUE_REDRIVE'] as const;
 
 export type EnvName =
   | (typeof COMMON_VARIABLES)[number]
@@ -640,7 +676,9 @@ export type EnvName =
   | (typeof RECEIPT_PUBLISH_VARIABLES)[number]
   | (typeof SLA_VARIABLES)[number]
   | (typeof RECONCILER_VARIABLES)[number]
-  | `${string}_QUEUE_URL`;
+  | (typeof STEP_QUEUES_VARIABLES)[number]
+  | `${string}_QUEUE_URL`
+  | `${string}_DLQ_URL`;
 
 /** The variables one link gives a function. */
 export function linkVariables(link: Link): EnvName[] {
@@ -663,6 +701,8 @@ export function linkVariables(link: Link): EnvName[] {
       return [...SLA_VARIABLES];
     case 'reconciler':
       return [...RECONCILER_VARIABLES];
+    case 'step-queues':
+      return [...queueIds.flatMap((id) => [queueUrlVariable(id), dlqUrlVariable(id)]), ...STEP_QUEUES_VARIABLES];
   }
 }
 

@@ -1,4 +1,4 @@
-import { queueIds, queueUrlVariable, variablesOf, type EnvName, type FunctionSpec, type QueueId } from '../catalog';
+import { dlqUrlVariable, queueIds, queueUrlVariable, variablesOf, type EnvName, type FunctionSpec, type QueueId } from '../catalog';
 import { tokenVerifierVariables, type AuthConfig } from './auth';
 import { SERVICE_NAME } from './stages';
 
@@ -24,6 +24,10 @@ export interface EnvironmentValues {
   /** COMPLETION_SLA_HOURS and OUTBOX_REPUBLISH_AFTER_MINUTES: when a request is overdue, when the reconciler steps in. */
   sla: { completionSlaHours: number; republishAfterMinutes: number };
   logLevel: string;
+  /** The step queues' DLQ URLs and how a DLQ is moved back (QUEUE_REDRIVE: `sqs-move-task` in AWS, `copy` locally), for
+   * the operator's queue functions. Optional: a platform without them (a benchmark) cannot build those functions
+   * (`environmentFor` names the missing variable). */
+  stepQueues?: { dlqUrls: Readonly<Record<QueueId, string>>; redrive: 'sqs-move-task' | 'copy' };
 }
 
 /** Every variable's value on one platform. Typed over the fixed names: adding one without a value fails the type check. */
@@ -42,6 +46,9 @@ export function variableValues(values: EnvironmentValues): Record<EnvName, strin
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     POWERTOOLS_LOG_LEVEL: values.logLevel,
     ...Object.fromEntries(queueIds.map((id) => [queueUrlVariable(id), values.queueUrls[id]])),
+    ...(values.stepQueues
+      ? { QUEUE_REDRIVE: values.stepQueues.redrive, ...Object.fromEntries(queueIds.map((id) => [dlqUrlVariable(id), values.stepQueues?.dlqUrls[id]])) }
+      : {}),
   } as Record<EnvName, string>;
 }
 

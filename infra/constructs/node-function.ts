@@ -8,7 +8,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { BuildOptions } from 'esbuild';
-import { tableLinksOf, type FunctionSpec, type QueueId } from '../catalog';
+import { queueIds, tableLinksOf, type FunctionSpec, type QueueId } from '../catalog';
 import { environmentFor, type EnvironmentValues } from '../config/lambda-environment';
 
 /** The repository root: catalog entries are relative to it. */
@@ -92,6 +92,8 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
 export interface LinkResources {
   table: ITableV2;
   queue(id: QueueId): IQueue;
+  /** A step queue's DLQ; required by any function with a `step-queues` link. */
+  deadLetterQueue?(id: QueueId): IQueue;
   /** The SES identity (domain or address) the stage sends as. */
   sesIdentityArn: string;
   /** The stage's Cognito user pool, whose logins the identity step disables. */
@@ -102,6 +104,19 @@ export interface LinkResources {
 
 /** What each use of the receipt key may do with it: nothing else, ever (no Decrypt, no key management). */
 export const RECEIPT_KEY_ACTIONS = { sign: 'kms:Sign', publish: 'kms:GetPublicKey' } as const;
+
+/**
+ * What the operator's queue functions may do (a `step-queues` link): read depths; a redrive also starts and lists
+ * move tasks on the DLQs, which need ReceiveMessage and DeleteMessage on the DLQ (the move's source) and SendMessage
+ * on the step queue (its destination, named explicitly, so no other queue).
+ */
+export const STEP_QUEUES_ACTIONS = {
+  inspect: { queues: ['sqs:GetQueueAttributes'], dlqs: ['sqs:GetQueueAttributes'] },
+  redrive: {
+    queues: ['sqs:GetQueueAttributes', 'sqs:SendMessage'],
+    dlqs: ['sqs:GetQueueAttributes', 'sqs:StartMessageMoveTask', 'sqs:ListMessageMoveTasks', 'sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+  },
+} as const;
 
 /** What the identity step does at the provider: end a login's sessions, disable it, and (for a restore) enable it again. */
 export const IDENTITY_PROVIDER_ACTIONS = ['cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser'] as const;
@@ -133,6 +148,13 @@ export function linkStatements(spec: Pick<FunctionSpec, 'links'>, resources: Lin
     if (link.to === 'queue') statements.push(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [resources.queue(link.queue).queueArn] }));
     if (link.to === 'mail') statements.push(new PolicyStatement({ actions: ['ses:SendEmail'], resources: [resources.sesIdentityArn] }));
     if (link.to === 'identity-provider') statements.push(new PolicyStatement({ actions: [...IDENTITY_PROVIDER_ACTIONS], resources: [resources.userPoolArn] }));
+    if (link.to === 'step-queues') {
+      const dlq = resources.deadLetterQueue;
+      if (dlq === undefined) throw new Error('a step-queues link needs the DLQs (LinkResources.deadLetterQueue)');
+      const actions = STEP_QUEUES_ACTIONS[link.use];
+      statements.push(new PolicyStatement({ actions: [...actions.queues], resources: queueIds.map((id) => resources.queue(id).queueArn) }));
+      statements.push(new PolicyStatement({ actions: [...actions.dlqs], resources: queueIds.map((id) => dlq(id).queueArn) }));
+    }
     if (link.to === 'receipt-key') {
       if (resources.receiptKeyArn === undefined) throw new Error('a receipt-key link needs the receipt key (LinkResources.receiptKeyArn)');
       statements.push(new PolicyStatement({ actions: [RECEIPT_KEY_ACTIONS[link.use]], resources: [resources.receiptKeyArn] }));

@@ -181,6 +181,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       lifecycle: { retentionSeconds: options.retentionSeconds ?? DEFAULT_LOCAL_RETENTION_SECONDS },
       sla: { completionSlaHours: DEFAULT_COMPLETION_SLA_HOURS, republishAfterMinutes: DEFAULT_REPUBLISH_AFTER_MINUTES },
       logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+      // The emulator's StartMessageMoveTask reports COMPLETED without moving a message: locally a DLQ is copied back.
+      stepQueues: { dlqUrls: Object.fromEntries(Object.values(queues).map((q) => [q.id, q.dlqUrl])) as Record<QueueId, string>, redrive: 'copy' },
     };
     // Each handler module loads as Lambda starts it: with exactly the environment its declaration gives it.
     const load = <E, R>(fn: FunctionSpec) => loadHandler<E, R>(fn, environmentFor(fn, values));

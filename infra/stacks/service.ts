@@ -51,10 +51,15 @@ export function createServiceStacks(scope: Construct, config: StageConfig, env?:
     lifecycle: { retentionSeconds: retentionSecondsOf(config) },
     sla: slaSettingsOf(config),
     logLevel: config.logs.level,
+    stepQueues: {
+      dlqUrls: Object.fromEntries(queueIds.map((id) => [id, messaging.queues[id].deadLetterQueue.queueUrl])) as Record<QueueId, string>,
+      redrive: 'sqs-move-task',
+    },
   };
   const resources: LinkResources = {
     table: data.table,
     queue: (id) => messaging.queues[id].queue,
+    deadLetterQueue: (id) => messaging.queues[id].deadLetterQueue,
     receiptKeyArn: keys.receiptKey.keyArn,
     sesIdentityArn: Stack.of(data).formatArn({ service: 'ses', resource: 'identity', resourceName: config.mail.sesIdentity, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
     // The pool's region is the prefix of its id: it may differ from the stage's.

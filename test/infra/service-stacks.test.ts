@@ -83,6 +83,8 @@ function logicalIdIn(stack: StackKey, type: string, constructId: string): string
 const COMMON = ['POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME'];
 const TOKEN_VERIFIER = ['JWKS_URL', 'JWT_AUDIENCE', 'JWT_CLIENT_IDS', 'JWT_ISSUER', 'JWT_ISSUER_KIND', 'JWT_MAX_TOKEN_AGE_SECONDS', 'JWT_SCOPE_PREFIX'];
 
+const STEP_QUEUE_URLS = ['DISABLE_LOGINS', 'REVOKE_DEVICES', 'END_SESSIONS', 'SEND_EMAIL', 'ERASE_LOGINS', 'SPLIT_BATCH'].flatMap((q) => [`${q}_QUEUE_URL`, `${q}_DLQ_URL`]);
+
 /** Each function's application variables (NODE_OPTIONS aside), as its links should give them. */
 const EXPECTED_VARIABLES: Record<string, readonly string[]> = {
   'delete-customer': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME', 'RETENTION_SECONDS'],
@@ -98,6 +100,9 @@ const EXPECTED_VARIABLES: Record<string, readonly string[]> = {
   'get-audit-trail': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
   'restore-customer': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
   'legal-hold': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
+  // The operator's queue view and redrive: every step queue's URL and its DLQ's, and how a DLQ goes back.
+  'ops-queues': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME', ...STEP_QUEUE_URLS, 'QUEUE_REDRIVE'],
+  'ops-redrive': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME', ...STEP_QUEUE_URLS, 'QUEUE_REDRIVE'],
   'outbox-relay': [...COMMON, 'TABLE_NAME', 'DISABLE_LOGINS_QUEUE_URL', 'REVOKE_DEVICES_QUEUE_URL', 'END_SESSIONS_QUEUE_URL', 'SEND_EMAIL_QUEUE_URL', 'ERASE_LOGINS_QUEUE_URL'],
   'disable-logins': [...COMMON, 'TABLE_NAME', 'IDENTITY_PROVIDER'],
   'revoke-devices': [...COMMON, 'TABLE_NAME'],
@@ -131,6 +136,9 @@ interface TableGrant {
  * construct: a grant that grows (an action, a key prefix, an index) must fail this test.
  */
 const EXPECTED_TABLE_GRANTS: Record<string, TableGrant[]> = {
+  // The actor's standing only (the queues are SQS's).
+  'ops-queues': [{ on: 'table', actions: ['dynamodb:BatchGetItem'], leadingKeys: ['CUSTOMER#*'] }],
+  'ops-redrive': [{ on: 'table', actions: ['dynamodb:BatchGetItem'], leadingKeys: ['CUSTOMER#*'] }],
   'delete-customer': [
     {
       on: 'table',
@@ -562,8 +570,10 @@ describe('grants', () => {
 
   it('lets only the outbox relay (and the reconciler, which republishes what it lost) publish, to exactly one queue per declared step', () => {
     const publishers = ['outbox-relay', 'reconcile'];
+    // The operator's redrive sends too, as the destination of its DLQ move tasks (checked in its own test below).
+    const movers = ['ops-redrive'];
     const onFailure = logicalIdIn('messaging', 'AWS::SQS::Queue', 'OutboxRelayFailures');
-    for (const spec of functions.filter((f) => !publishers.includes(f.name))) {
+    for (const spec of functions.filter((f) => !publishers.includes(f.name) && !movers.includes(f.name))) {
       // Another stream consumer may send only to its event source's on-failure destination.
       const send = statementsOf(spec).filter(
         (s) => [s.Action].flat().includes('sqs:SendMessage') && !(spec.kind === 'stream-consumer' && JSON.stringify(s.Resource).includes(onFailure)),
@@ -595,9 +605,28 @@ describe('grants', () => {
       const ownQueue = logicalIdIn('messaging', 'AWS::SQS::Queue', `${pascal(consumer.queue)}Queue`);
       expect(JSON.stringify(receive[0]?.Resource)).toContain(ownQueue);
     }
-    for (const spec of [...apiFunctions, ...streamConsumers]) {
+    // ops-redrive receives from the DLQs only, as a move task's source (checked in its own test below).
+    for (const spec of [...apiFunctions, ...streamConsumers].filter((f) => f.name !== 'ops-redrive')) {
       expect(actionsOf(spec)).not.toContain('sqs:ReceiveMessage');
     }
+  });
+
+  it("gives the operator's queue functions SQS actions on the step queues and DLQs only, and moves only to redrive", () => {
+    const queueArns = steps.map((step) => ({ 'Fn::ImportValue': expect.stringContaining(`${logicalIdIn('messaging', 'AWS::SQS::Queue', `${pascal(step.consumer.name)}Queue`)}Arn`) }));
+    const dlqArns = steps.map((step) => ({ 'Fn::ImportValue': expect.stringContaining(`${logicalIdIn('messaging', 'AWS::SQS::Queue', `${pascal(step.consumer.name)}Dlq`)}Arn`) }));
+    const sqsStatements = (name: string) =>
+      statementsOf(functionSpec(name))
+        .filter((s) => [s.Action].flat().some((a) => a.startsWith('sqs:')))
+        .map((s) => ({ actions: [s.Action].flat().sort(), resources: s.Resource }));
+    expect(sqsStatements('ops-queues')).toEqual([
+      { actions: ['sqs:GetQueueAttributes'], resources: queueArns },
+      { actions: ['sqs:GetQueueAttributes'], resources: dlqArns },
+    ]);
+    expect(sqsStatements('ops-redrive')).toEqual([
+      { actions: ['sqs:GetQueueAttributes', 'sqs:SendMessage'], resources: queueArns },
+      { actions: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ListMessageMoveTasks', 'sqs:ReceiveMessage', 'sqs:StartMessageMoveTask'], resources: dlqArns },
+    ]);
+    expect(lambdaOf(functionSpec('ops-redrive')).resource.Properties.Environment.Variables.QUEUE_REDRIVE).toBe('sqs-move-task');
   });
 
   it('lets only send-email use SES, as the configured identity', () => {

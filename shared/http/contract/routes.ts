@@ -9,6 +9,7 @@ import { contracts as getRequestStatus } from '../routes/get-request-status.cont
 import { contracts as legalHold } from '../routes/legal-hold.contract';
 import { contracts as listRequests } from '../routes/list-requests.contract';
 import { contracts as openapi } from '../routes/openapi.contract';
+import { contracts as opsQueues } from '../routes/ops-queues.contract';
 import { contracts as receiptKeys } from '../routes/receipt-keys.contract';
 import { contracts as restoreCustomer } from '../routes/restore-customer.contract';
 
@@ -29,4 +30,5 @@ export const routeContracts: RouteContracts = {
   ...legalHold,
   ...bulkDelete,
   ...openapi,
+  ...opsQueues,
 };

@@ -87,7 +87,7 @@ export function placeholderEnvironment(variables: Record<string, unknown>): Reco
       if (typeof value === 'string') return [name, value];
       const logicalId = importedLogicalId(value) ?? 'Unresolved';
       if (name === 'TABLE_NAME') return [name, `customer-deletion-dev-data-${logicalId}-PLACEHOLDER`];
-      if (name.endsWith('_QUEUE_URL')) return [name, placeholderQueueUrl(logicalId)];
+      if (name.endsWith('_QUEUE_URL') || name.endsWith('_DLQ_URL')) return [name, placeholderQueueUrl(logicalId)];
       // `kms:` and the receipt key's ARN, imported from the keys stack.
       if (name === 'RECEIPT_KEY') return [name, `kms:arn:aws:kms:${PLACEHOLDER_REGION}:${PLACEHOLDER_ACCOUNT}:key/00000000-0000-0000-0000-000000000000`];
       return [name, `placeholder-${name.toLowerCase()}`];

@@ -1,0 +1,3 @@
+import { opsQueuesFromEnv } from '../../shared/http/routes/ops-queues';
+
+export const handler = opsQueuesFromEnv(process.env);
