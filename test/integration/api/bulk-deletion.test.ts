@@ -30,6 +30,9 @@ beforeAll(async () => {
     .customer('reseller-2', null)
     .customer('c-parent', 'reseller-1')
     .customer('c-child', 'c-parent')
+    .customer('m-parent', 'reseller-2')
+    .customer('m-child', 'm-parent')
+    .customer('m-grandchild', 'm-child')
     .customer('c-subs', 'reseller-1', { activeSubscriptions: 2 })
     .customer('c-other', 'reseller-2')
     .customer('c-p2', 'reseller-1')
@@ -65,7 +68,7 @@ async function batchStatus(batchId: string, query = '?size=100') {
   return { ...response, batch: (response.json.content as BatchContent[])[0]! };
 }
 
-it('accepts a batch at once and deletes each customer as a v1 delete would: children first, each refusal as its outcome', async () => {
+it('accepts a batch at once and decides each customer as a v1 delete would, each refusal as its outcome', async () => {
   const ids = ['c-parent', 'c-subs', 'c-other', 'c-missing', 'c-p2', 'c-child', ...PLAIN];
 
   const accepted = await post({ customerIds: ids, reason: 'reseller offboarding', ticket: 'OPS-7' });
@@ -78,11 +81,20 @@ it('accepts a batch at once and deletes each customer as a v1 delete would: chil
     return status.batch.status === 'SUCCESS' ? status : undefined;
   }, 30000, 'the batch to be SUCCESS');
 
-  expect(done.batch).toMatchObject({ requestId: batchId, type: 'batch', status: 'SUCCESS', totals: { total: 46, deleted: 42, refused: 4, failed: 0, pending: 0 } });
   const outcome = Object.fromEntries(done.batch.items.map((item) => [item.customerId, item]));
+  // The refusals first (they say why when something else was refused), then the totals.
+  // c-child is the reseller's grandchild: not managed by it (403, as a v1 delete), so its parent keeps a live
+  // sub-customer and is refused after it (409), as is c-p2, whose child is not in the batch.
+  expect(done.batch.items.filter((item) => item.outcome !== 'DELETED').map((item) => `${item.customerId} ${item.outcome} ${item.code ?? ''}`)).toEqual([
+    'c-parent CONFLICT DELETION_BLOCKED',
+    'c-subs CONFLICT DELETION_BLOCKED',
+    'c-other FORBIDDEN NOT_MANAGED',
+    'c-missing NOT_FOUND CUSTOMER_NOT_FOUND',
+    'c-p2 CONFLICT DELETION_BLOCKED',
+    'c-child FORBIDDEN NOT_MANAGED',
+  ]);
+  expect(done.batch).toMatchObject({ requestId: batchId, type: 'batch', status: 'SUCCESS', totals: { total: 46, deleted: 40, refused: 6, failed: 0, pending: 0 } });
   expect(done.batch.items.map((item) => item.customerId)).toEqual(ids);
-  expect(outcome['c-child']).toMatchObject({ outcome: 'DELETED' });
-  expect(outcome['c-parent']).toMatchObject({ outcome: 'DELETED' });
   expect(outcome['c-subs']).toEqual({ customerId: 'c-subs', outcome: 'CONFLICT', code: 'DELETION_BLOCKED' });
   expect(outcome['c-p2']).toEqual({ customerId: 'c-p2', outcome: 'CONFLICT', code: 'DELETION_BLOCKED' });
   expect(outcome['c-other']).toEqual({ customerId: 'c-other', outcome: 'FORBIDDEN', code: 'NOT_MANAGED' });
@@ -91,17 +103,36 @@ it('accepts a batch at once and deletes each customer as a v1 delete would: chil
 
   // Each deletion is a request of its own, with the batch's reason, and its own cascade.
   const table = tableReader(stack);
-  const childRequest = await table.request(outcome['c-child']!.requestId!);
-  expect(childRequest).toMatchObject({ type: 'customer.delete', subject: { type: 'customer', customerId: 'c-child' }, reason: 'reseller offboarding', ticket: 'OPS-7' });
+  const plainRequest = await table.request(outcome['c-01']!.requestId!);
+  expect(plainRequest).toMatchObject({ type: 'customer.delete', subject: { type: 'customer', customerId: 'c-01' }, reason: 'reseller offboarding', ticket: 'OPS-7' });
   await eventually(async () => (await table.request(outcome['c-00']!.requestId!))?.status === 'SUCCESS', 20000, "c-00's cascade");
   expect((await testClients().doc.send(new UpdateCommand({ TableName: stack.tableName, Key: keys.device('c-00', 'd-c-00'), UpdateExpression: 'SET probe = :p', ExpressionAttributeValues: { ':p': 1 }, ReturnValues: 'ALL_NEW' }))).Attributes).toMatchObject({ status: 'REVOKED' });
   // Audited as v1 deletes: the allowed ones and the refusals, by the batch's actor.
   expect(await table.audits('c-other')).toEqual([expect.objectContaining({ action: 'customer.delete', outcome: 'DENIED', detail: 'NOT_MANAGED', actor: { sub: 'op-1', role: 'RESALE', accountId: 'reseller-1' } })]);
-  expect(await table.audits('c-child')).toEqual([expect.objectContaining({ action: 'customer.delete', outcome: 'ALLOWED' })]);
+  expect(await table.audits('c-01')).toEqual([expect.objectContaining({ action: 'customer.delete', outcome: 'ALLOWED' })]);
+  expect(await table.audits('c-child')).toEqual([expect.objectContaining({ action: 'customer.delete', outcome: 'DENIED', detail: 'NOT_MANAGED' })]);
   // Pages over the items.
   const second = await batchStatus(batchId, '?page=1&size=20');
   expect(second.batch.items.map((item) => item.customerId)).toEqual(ids.slice(20, 40));
   expect(second.json.pageable).toEqual({ page: 1, size: 20, totalPages: 3, totalElements: 46 });
+}, 60000);
+
+it('deletes children before their parents when both are in the batch (an ADMIN may delete every generation)', async () => {
+  const admin = await tokenFor({ sub: 'admin-1', accountId: 'platform', role: 'ADMIN', scope: 'customers:delete' });
+  const accepted = await post({ customerIds: ['m-parent', 'm-grandchild', 'm-child'] }, { token: admin });
+  const batchId = batchIdOf(accepted);
+
+  const done = await eventually(async () => {
+    const response = await call(stack, 'GET', `/api/v2/requests/${batchId}`, { token: admin });
+    const batch = (response.json.content as BatchContent[])[0]!;
+    return batch.status === 'SUCCESS' ? batch : undefined;
+  }, 30000, 'the family batch');
+
+  expect(done.items.map((item) => `${item.customerId} ${item.outcome}`)).toEqual(['m-parent DELETED', 'm-grandchild DELETED', 'm-child DELETED']);
+  // Deleted in the order the family needs: the grandchild, then its parent, then the top.
+  const deletedAt = async (id: string) => String((await tableReader(stack).customer(id))?.deletedAt);
+  expect(await deletedAt('m-grandchild') <= (await deletedAt('m-child'))).toBe(true);
+  expect(await deletedAt('m-child') <= (await deletedAt('m-parent'))).toBe(true);
 }, 60000);
 
 it('refuses bad input with a 400 naming what is wrong, and starts nothing', async () => {
