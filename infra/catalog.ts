@@ -47,7 +47,7 @@ export type IndexName = (typeof table.globalSecondaryIndexes)[number]['indexName
 export type KeyPrefix = 'CUSTOMER#' | 'PARENT#' | 'REQUEST#' | 'AUDIT#' | 'IDEMPOTENCY#' | 'OUTBOX#' | 'PROCESSED#';
 
 /** The table's item-level actions a function may be granted (a TransactWriteItems needs the action of each of its items). */
-export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'BatchWriteItem';
 
 /**
  * What a function is linked to. A link gives the function its environment variables AND the
@@ -92,9 +92,16 @@ export interface StepMembership {
 export interface QueueSettings {
   /** Deliveries before a message moves to the DLQ. */
   maxReceiveCount: number;
-  /** At least six times the consumer's timeout plus its batching window (AWS's guidance for SQS event sources). */
+  /** At least six times the consumer's timeout plus its batching window (AWS's guidance for SQS event sources).
+   * It is also the retry backoff: a failed record comes back when its visibility timeout ends, so a message's
+   * retries span `(maxReceiveCount - 1) × visibilityTimeoutSeconds`, which must outlast a dependency outage
+   * (catalog-rules.ts `retryWindowProblems`). */
   visibilityTimeoutSeconds: number;
-  /** How long a DLQ keeps a message for inspection and redrive. */
+  /** How long the queue itself keeps a message a stalled consumer has not taken (SQS's maximum is 14 days; its
+   * default, 4 days, would silently drop the cascade of a consumer stalled over a long weekend). */
+  retentionDays: number;
+  /** How long a DLQ keeps a message for inspection and redrive. SQS counts it from the message's first
+   * enqueue on the source queue, so this is at least `retentionDays`. */
   dlqRetentionDays: number;
 }
 
@@ -144,7 +151,13 @@ const deletionWrites: Link = {
   indexes: ['byParent'],
 };
 const DELETIONS: readonly StepMembership[] = [{ type: 'customer.delete' }, { type: 'user.delete' }];
-const standardQueue: QueueSettings = { maxReceiveCount: 3, visibilityTimeoutSeconds: 190, dlqRetentionDays: 14 };
+/**
+ * Retries ride out a 10-minute SES or DynamoDB outage without turning steps FAILED: a failed record is retried
+ * when its visibility timeout ends (300 s: the backoff, which also keeps SES sends under a throttled account's
+ * rate, with send-email's concurrency of 2), so five deliveries span 4 × 300 s = 20 minutes, twice the outage
+ * (catalog-rules.ts OUTAGE_TO_RIDE_OUT_SECONDS). Each SDK call retries on its own first (standard mode, backoff).
+ */
+const standardQueue: QueueSettings = { maxReceiveCount: 5, visibilityTimeoutSeconds: 300, retentionDays: 14, dlqRetentionDays: 14 };
 const standardConsumer = { timeoutSeconds: 30, memoryMb: 512, batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 5 } as const;
 
 export const steps = [
@@ -221,7 +234,7 @@ export const steps = [
     name: 'split',
     joins: [{ type: 'batch' }],
     // Visibility: six times the timeout. A run cut short is retried after it, resuming from the recorded outcomes.
-    queue: { maxReceiveCount: 5, visibilityTimeoutSeconds: 1800, dlqRetentionDays: 14 },
+    queue: { maxReceiveCount: 5, visibilityTimeoutSeconds: 1800, retentionDays: 14, dlqRetentionDays: 14 },
     consumer: {
       name: 'split-batch',
       entry: 'functions/workers/split-batch.ts',
@@ -234,7 +247,8 @@ export const steps = [
       maxConcurrency: 2,
       // The deletions' own writes (as delete-customer's), its lifecycle settings, and its bookkeeping:
       // Query of the batch's partition, PutItem of an item's outcome (REQUEST#, both in the links below).
-      links: [stepBookkeeping, deletionWrites, { to: 'lifecycle' }],
+      // BatchWriteItem: the items' outcomes, recorded 25 at a time under the batch request's own partition.
+      links: [stepBookkeeping, deletionWrites, { to: 'table', actions: ['BatchWriteItem'], keyPrefixes: ['REQUEST#'] }, { to: 'lifecycle' }],
     },
   },
 ] as const satisfies readonly StepDeclaration[];

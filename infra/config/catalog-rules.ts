@@ -9,6 +9,31 @@ export function minimumVisibilityTimeoutSeconds(consumer: Pick<QueueConsumerSpec
   return VISIBILITY_TIMEOUT_FACTOR * consumer.timeoutSeconds + consumer.maxBatchingWindowSeconds;
 }
 
+/** The dependency outage (SES, DynamoDB) a step's retries must outlast before its step turns FAILED. */
+export const OUTAGE_TO_RIDE_OUT_SECONDS = 600;
+/** Margin over that outage: it may begin just after a delivery, and an SDK call spends seconds on its own retries. */
+export const RETRY_WINDOW_MARGIN = 2;
+
+/** How long a message's deliveries span: its first at 0, each retry when the previous one's visibility timeout ends. */
+export function retryWindowSeconds(queue: Pick<QueueSpec, 'maxReceiveCount' | 'visibilityTimeoutSeconds'>): number {
+  return (queue.maxReceiveCount - 1) * queue.visibilityTimeoutSeconds;
+}
+
+export function retryWindowProblems(queue: QueueSpec): string[] {
+  const needed = RETRY_WINDOW_MARGIN * OUTAGE_TO_RIDE_OUT_SECONDS;
+  const problems: string[] = [];
+  if (queue.maxReceiveCount < 5) problems.push(`queue ${queue.id}: maxReceiveCount ${queue.maxReceiveCount} is below 5`);
+  if (retryWindowSeconds(queue) < needed) {
+    problems.push(
+      `queue ${queue.id}: its ${queue.maxReceiveCount} deliveries span ${retryWindowSeconds(queue)}s ((maxReceiveCount - 1) × visibility timeout), under ${needed}s: a ${OUTAGE_TO_RIDE_OUT_SECONDS / 60}-minute outage would fail its steps`,
+    );
+  }
+  if (queue.retentionDays < 14 || queue.dlqRetentionDays < queue.retentionDays) {
+    problems.push(`queue ${queue.id}: keep messages 14 days (SQS's maximum), and its DLQ at least as long as the queue`);
+  }
+  return problems;
+}
+
 /** Problems with the catalog that would make the infrastructure wrong; empty when it is sound. */
 export function catalogProblems(): string[] {
   const problems: string[] = [];
@@ -19,7 +44,7 @@ export function catalogProblems(): string[] {
       continue;
     }
     const consumer = consumers[0] as QueueConsumerSpec;
-    problems.push(...visibilityProblems(queue, consumer));
+    problems.push(...visibilityProblems(queue, consumer), ...retryWindowProblems(queue));
   }
   const names = functions.map((f) => f.name);
   const duplicates = names.filter((n, i) => names.indexOf(n) !== i);

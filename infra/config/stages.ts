@@ -66,12 +66,27 @@ export interface StageConfig {
     retention: RetentionDays;
     level: LogLevel;
   };
-  /** Alarm notifications: when enabled, an SNS topic (KMS-encrypted) receives every alarm and
-   * each listed address is subscribed to it. Alarms exist either way. */
+  /** Alarm notifications: when enabled, an SNS topic (KMS-encrypted) receives every alarm (and its return
+   * to OK) and each listed address is subscribed to it. Alarms exist either way. A production stage must
+   * notify someone: its addresses are not kept in this file but given at synth (`stageConfig`'s inputs:
+   * `-c alarmEmails=a@x,b@y` or ALARM_EMAILS), so a synth without them fails instead of paging nobody. */
   alarms: {
     notify: boolean;
     emails: readonly string[];
   };
+}
+
+/** What a stage takes from the deployer at synth rather than from this file (CDK context, else the environment). */
+export interface StageInputs {
+  /** Comma-separated alarm subscribers: `cdk synth -c alarmEmails=…`, or ALARM_EMAILS. Replaces the stage's list and turns notification on. */
+  alarmEmails?: string;
+}
+
+/** The synth inputs as infra/app.ts reads them: context first, then the environment. */
+export function stageInputsFrom(context: (key: string) => unknown, env: NodeJS.ProcessEnv = process.env): StageInputs {
+  const fromContext = context('alarmEmails');
+  const alarmEmails = typeof fromContext === 'string' ? fromContext : env.ALARM_EMAILS;
+  return alarmEmails !== undefined && alarmEmails.trim() !== '' ? { alarmEmails } : {};
 }
 
 /** The service name in logs (POWERTOOLS_SERVICE_NAME) and in the stack names. */
@@ -162,14 +177,46 @@ export function isStageName(value: unknown): value is StageName {
   return typeof value === 'string' && Object.hasOwn(stages, value);
 }
 
-/** The configuration of a stage, checked up front so a bad value fails synth, not a deploy. */
-export function stageConfig(name: unknown): StageConfig {
+/** The configuration of a stage with the deployer's inputs applied, checked up front so a bad value fails synth, not a deploy. */
+export function stageConfig(name: unknown, inputs: StageInputs = {}): StageConfig {
   if (!isStageName(name)) {
     throw new Error(`Unknown stage ${JSON.stringify(name)}: expected one of ${Object.keys(stages).join(', ')} (cdk -c stage=NAME)`);
   }
-  const config = stages[name];
+  const config = withInputs(stages[name], inputs);
   validateStageConfig(config);
   return config;
+}
+
+/** A stage's configuration with the synth inputs applied (nothing else changes). */
+export function withInputs(config: StageConfig, inputs: StageInputs): StageConfig {
+  if (inputs.alarmEmails === undefined) return config;
+  const emails = inputs.alarmEmails
+    .split(',')
+    .map((email) => email.trim())
+    .filter((email) => email !== '');
+  return { ...config, alarms: { notify: true, emails } };
+}
+
+/** The stages that may keep the example values (`example.com`, `us-east-1_EXAMPLE`): they are never anyone's production. */
+export const PLACEHOLDER_TOLERANT_STAGES: readonly StageName[] = ['dev'];
+
+/** A value that is one of this file's examples, not a deployer's: an RFC 2606 example domain or Cognito's `_EXAMPLE` pool. */
+const PLACEHOLDER = /(^|[./@<])example\.(com|org|net)([/:>]|$)|_EXAMPLE$/;
+
+/** The fields of a stage that still hold an example value (empty when it has none). */
+export function placeholderFields(config: StageConfig): string[] {
+  const fields: Record<string, string | undefined> = {
+    'auth.issuer': config.auth.kind === 'oidc' ? config.auth.issuer : undefined,
+    'auth.jwksUrl': config.auth.kind === 'oidc' ? config.auth.jwksUrl : undefined,
+    'auth.userPoolId': config.auth.kind === 'cognito' ? config.auth.userPoolId : undefined,
+    'mail.sender': config.mail.sender,
+    'mail.sesIdentity': config.mail.sesIdentity,
+    'identity.userPoolId': config.identity.userPoolId,
+    'receipts.issuer': config.receipts?.issuer,
+  };
+  return Object.entries(fields)
+    .filter(([, value]) => value !== undefined && PLACEHOLDER.test(value))
+    .map(([field]) => field);
 }
 
 /** A Cognito user pool id: its region, an underscore, and an alphanumeric suffix (`us-east-1_EXAMPLE`). */
@@ -192,6 +239,21 @@ export function validateStageConfig(config: StageConfig): void {
   }
   if (config.account !== undefined && !/^\d{12}$/.test(config.account)) problems.push('account must be a 12-digit AWS account id');
   if ((config.account === undefined) !== (config.region === undefined)) problems.push('pin account and region together, or neither');
+  const invalidEmails = config.alarms.emails.filter((email) => !/^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(email));
+  if (invalidEmails.length > 0) problems.push(`alarms.emails: not an e-mail address: ${invalidEmails.map((e) => JSON.stringify(e)).join(', ')}`);
+  if (config.production && (!config.alarms.notify || config.alarms.emails.length === 0)) {
+    problems.push(
+      'a production stage must send its alarms to someone: give the subscribers at synth with -c alarmEmails=oncall@your.org[,…] or ALARM_EMAILS=… (comma-separated; each confirms the SNS subscription e-mail)',
+    );
+  }
+  if (!PLACEHOLDER_TOLERANT_STAGES.includes(config.stage)) {
+    const placeholders = placeholderFields(config);
+    if (placeholders.length > 0) {
+      problems.push(
+        `${placeholders.join(', ')} still hold the example values (example.com, us-east-1_EXAMPLE): replace them in infra/config/stages.ts with your issuer, SES identity and user pool (only ${PLACEHOLDER_TOLERANT_STAGES.join(', ')} may keep them)`,
+      );
+    }
+  }
   if (problems.length > 0) {
     throw new Error(`Stage ${config.stage} configuration is invalid: ${problems.join('; ')}`);
   }

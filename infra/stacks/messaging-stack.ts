@@ -1,20 +1,27 @@
-import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { queues, type QueueId } from '../catalog';
+import type { StageConfig } from '../config/stages';
 import { QueueWithDlq } from '../constructs/queue-with-dlq';
 
+export interface MessagingStackProps extends StackProps {
+  config: Pick<StageConfig, 'production'>;
+}
+
 /** The cascade's queues, one per consumer, each with its DLQ; plus the outbox relay's
- * on-failure destination. */
+ * on-failure destination. In production all of them are RETAINed: deleting the stack must not
+ * drop a cascade in flight or a dead letter waiting for its redrive. */
 export class MessagingStack extends Stack {
   readonly queues: Record<QueueId, QueueWithDlq>;
   /** Where the stream event source reports batches the outbox relay gave up on. */
   readonly relayFailures: Queue;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: MessagingStackProps) {
     super(scope, id, props);
+    const removalPolicy = props.config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-    this.queues = Object.fromEntries(queues.map((spec) => [spec.id, new QueueWithDlq(this, pascal(spec.id), { spec })])) as Record<
+    this.queues = Object.fromEntries(queues.map((spec) => [spec.id, new QueueWithDlq(this, pascal(spec.id), { spec, removalPolicy })])) as Record<
       QueueId,
       QueueWithDlq
     >;
@@ -23,6 +30,7 @@ export class MessagingStack extends Stack {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      removalPolicy,
     });
     Validations.of(this.relayFailures).acknowledge({
       id: 'AwsSolutions-SQS3',

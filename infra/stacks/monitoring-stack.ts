@@ -1,14 +1,16 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Operation, type ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { RECONCILER_METRICS, reconcile, type QueueId } from '../catalog';
+import { purgeDue, RECONCILER_METRICS, reconcile, type QueueId } from '../catalog';
+import { retryWindowSeconds } from '../config/catalog-rules';
 import { SERVICE_NAME, slaSettingsOf, type StageConfig } from '../config/stages';
 import type { NodeFunction } from '../constructs/node-function';
 import type { QueueWithDlq } from '../constructs/queue-with-dlq';
@@ -17,6 +19,7 @@ import { pascal } from './messaging-stack';
 export interface MonitoringStackProps extends StackProps {
   config: StageConfig;
   api: IHttpApi;
+  table: ITableV2;
   queues: Record<QueueId, QueueWithDlq>;
   relayFailures: IQueue;
   functions: readonly NodeFunction[];
@@ -27,11 +30,44 @@ export interface MonitoringStackProps extends StackProps {
 /** How far behind the table's stream the outbox relay may fall before someone is told. */
 export const RELAY_ITERATOR_AGE_THRESHOLD = Duration.minutes(5);
 
+/** A function whose slowest invocation in 5 minutes takes this share of its timeout is about to time out. */
+export const DURATION_NEAR_TIMEOUT = 0.8;
+
+/** The API's p99 latency budget (the functions' timeout is 10 s; a healthy request is a few hundred ms),
+ * breached three 5-minute periods in a row so that one cold start in a quiet period does not page. */
+export const API_P99_LATENCY_THRESHOLD = Duration.seconds(2);
+export const API_P99_LATENCY_PERIODS = 3;
+
+/** SES reviews an account at a 5 % bounce rate and 0.1 % complaint rate (pausing it at 10 % and 0.5 %):
+ * the alarms fire at half the review thresholds, while there is time to act. */
+export const SES_BOUNCE_RATE_THRESHOLD = 0.025;
+export const SES_COMPLAINT_RATE_THRESHOLD = 0.0005;
+
+/** The table operations the service calls (shared/adapters/dynamodb): its system errors and throttles are summed over these. */
+export const TABLE_OPERATIONS = [
+  Operation.GET_ITEM,
+  Operation.BATCH_GET_ITEM,
+  Operation.QUERY,
+  Operation.PUT_ITEM,
+  Operation.UPDATE_ITEM,
+  Operation.DELETE_ITEM,
+  Operation.TRANSACT_WRITE_ITEMS,
+];
+
+/** A queue's oldest message is older than its whole retry window: the consumer is not taking messages at all
+ * (a healthy message is done, or dead-lettered, within `maxReceiveCount × visibility timeout`). */
+export function queueAgeThresholdSeconds(queue: QueueWithDlq): number {
+  return retryWindowSeconds(queue.spec) + queue.spec.visibilityTimeoutSeconds;
+}
+
 /**
- * The alarms: a message in any dead-letter queue, API 5xx responses, and each function's errors
- * and throttles (plus the outbox relay's backlog); from the reconciler's metrics, any overdue
- * request and any event it had to republish. With `alarms.notify`, every alarm publishes to
- * one KMS-encrypted SNS topic.
+ * The alarms: a message in any dead-letter queue or a source queue's oldest message older than its
+ * retry window, API 5xx responses and p99 latency, each function's errors, throttles and a duration
+ * near its timeout (plus the stream consumers' backlog), the table's throttles and system errors,
+ * the account's SES bounce and complaint rates, the scheduled purge's failed runs; from the
+ * reconciler's metrics, any overdue request and any event it had to republish. With
+ * `alarms.notify`, every alarm and its return to OK publish to one KMS-encrypted SNS topic (a
+ * production stage cannot synthesize without a subscriber: infra/config/stages.ts).
  */
 export class MonitoringStack extends Stack {
   readonly alarms: Alarm[] = [];
@@ -65,6 +101,15 @@ export class MonitoringStack extends Stack {
         description: `A message on the ${queue.spec.id} queue exhausted its retries and is in its dead-letter queue: inspect it, fix the cause, redrive.`,
         metric: queue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
         threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      });
+      const ageSeconds = queueAgeThresholdSeconds(queue);
+      this.alarm(`${pascal(queue.spec.id)}OldestMessageAge`, {
+        description:
+          `The oldest message on the ${queue.spec.id} queue is over ${Math.round(ageSeconds / 60)} minutes old, longer than its retries take: ` +
+          `its consumer is not receiving (disabled event source, permissions, a deploy gone wrong). Messages are kept ${queue.spec.retentionDays} days.`,
+        metric: queue.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
+        threshold: ageSeconds,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       });
     }
@@ -114,11 +159,48 @@ export class MonitoringStack extends Stack {
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
+    this.alarm('ApiP99Latency', {
+      description: `The API's p99 latency was over ${API_P99_LATENCY_THRESHOLD.toMilliseconds()} ms for ${API_P99_LATENCY_PERIODS * 5} minutes: check the functions' duration and the table's throttles.`,
+      metric: props.api.metricLatency({ period: Duration.minutes(5), statistic: Stats.p(99) }),
+      threshold: API_P99_LATENCY_THRESHOLD.toMilliseconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: API_P99_LATENCY_PERIODS,
+    });
+
+    this.alarm('TableThrottles', {
+      description: 'DynamoDB throttled requests to the deletion table (on demand: a sudden spike beyond twice the previous peak, or a hot partition).',
+      metric: props.table.metricThrottledRequestsForOperations({ operations: TABLE_OPERATIONS, period: Duration.minutes(5) }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    this.alarm('TableSystemErrors', {
+      description: 'DynamoDB answered requests to the deletion table with 5xx errors: the SDK retries them; cascade steps retry through their queues.',
+      metric: props.table.metricSystemErrorsForOperations({ operations: TABLE_OPERATIONS, period: Duration.minutes(5) }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+
+    // Account-level reputation (AWS/SES, no dimension): what SES itself reviews, whatever sent the mail.
+    this.alarm('SesBounceRate', {
+      description: `The account's SES bounce rate is over ${SES_BOUNCE_RATE_THRESHOLD * 100} % (SES reviews the account at 5 %, pauses sending at 10 %): deletion notices go to stale addresses.`,
+      metric: new Metric({ namespace: 'AWS/SES', metricName: 'Reputation.BounceRate', period: Duration.hours(1), statistic: Stats.MAXIMUM }),
+      threshold: SES_BOUNCE_RATE_THRESHOLD,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+    this.alarm('SesComplaintRate', {
+      description: `The account's SES complaint rate is over ${SES_COMPLAINT_RATE_THRESHOLD * 100} % (SES reviews the account at 0.1 %, pauses sending at 0.5 %).`,
+      metric: new Metric({ namespace: 'AWS/SES', metricName: 'Reputation.ComplaintRate', period: Duration.hours(1), statistic: Stats.MAXIMUM }),
+      threshold: SES_COMPLAINT_RATE_THRESHOLD,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
 
     for (const fn of props.functions) {
       const name = pascal(fn.spec.name);
       this.alarm(`${name}Errors`, {
-        description: `The ${fn.spec.name} function failed invocations.`,
+        description:
+          fn.spec.name === purgeDue.name
+            ? `The scheduled purge failed for some customers (each one's id and reason are in the ${fn.spec.name} log); the next run, ${purgeDue.rateMinutes} minutes later, tries them again.`
+            : `The ${fn.spec.name} function failed invocations.`,
         metric: fn.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
         threshold: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -128,6 +210,12 @@ export class MonitoringStack extends Stack {
         metric: fn.function.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
         threshold: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
+      this.alarm(`${name}DurationNearTimeout`, {
+        description: `An invocation of the ${fn.spec.name} function took over ${DURATION_NEAR_TIMEOUT * 100} % of its ${fn.spec.timeoutSeconds} s timeout: it is about to time out.`,
+        metric: fn.function.metricDuration({ period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
+        threshold: DURATION_NEAR_TIMEOUT * fn.spec.timeoutSeconds * 1000,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       });
     }
 
@@ -143,18 +231,22 @@ export class MonitoringStack extends Stack {
 
   private alarm(
     id: string,
-    props: { description: string; metric: IMetric; threshold: number; comparisonOperator: ComparisonOperator },
+    props: { description: string; metric: IMetric; threshold: number; comparisonOperator: ComparisonOperator; evaluationPeriods?: number },
   ): Alarm {
     const alarm = new Alarm(this, id, {
       alarmDescription: props.description,
       metric: props.metric,
       threshold: props.threshold,
       comparisonOperator: props.comparisonOperator,
-      evaluationPeriods: 1,
+      evaluationPeriods: props.evaluationPeriods ?? 1,
       // No data means nothing happened: no messages, no requests, no invocations.
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    if (this.topic !== undefined) alarm.addAlarmAction(new SnsAction(this.topic));
+    if (this.topic !== undefined) {
+      // The same people hear when it is over: an alarm that only ever says "broken" leaves them to poll the console.
+      alarm.addAlarmAction(new SnsAction(this.topic));
+      alarm.addOkAction(new SnsAction(this.topic));
+    }
     this.alarms.push(alarm);
     return alarm;
   }

@@ -37,7 +37,7 @@ export function createServiceStacks(scope: Construct, config: StageConfig, env?:
   const name = (concern: string) => ({ stackName: `${prefix}-${concern}`, description: `Customer deletion service (${config.stage}): ${concern}` });
 
   const data = new DataStack(scope, `${prefix}-data`, { ...common, ...name('data'), config });
-  const messaging = new MessagingStack(scope, `${prefix}-messaging`, { ...common, ...name('messaging') });
+  const messaging = new MessagingStack(scope, `${prefix}-messaging`, { ...common, ...name('messaging'), config });
   const keys = new KeysStack(scope, `${prefix}-keys`, { ...common, ...name('keys'), config });
 
   // Each function takes from these exactly the variables and grants its declaration's links name.
@@ -88,6 +88,7 @@ export function createServiceStacks(scope: Construct, config: StageConfig, env?:
     ...name('monitoring'),
     config,
     api: api.api,
+    table: data.table,
     queues: messaging.queues,
     relayFailures: messaging.relayFailures,
     functions: [...api.functions, ...(api.preTokenGeneration ? [api.preTokenGeneration.fn] : []), ...workers.functions],

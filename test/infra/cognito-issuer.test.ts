@@ -129,7 +129,8 @@ describe('a stage whose issuer is a Cognito user pool, synthesized with cdk-nag'
       .flatMap((p) => (p.Properties?.PolicyDocument as { Statement: { Action: string | string[]; Effect: string }[] }).Statement);
 
     // Assess: it is allowed its logs only; like every role, it is denied changing audit records.
-    expect(statements.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat()).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    // (and, as every function, to send its X-Ray trace segments: active tracing)
+    expect(statements.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat()).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
     expect(statements.filter((s) => s.Effect !== 'Allow').flatMap((s) => [s.Action].flat()).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:UpdateItem']);
   });
 

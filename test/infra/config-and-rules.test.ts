@@ -41,8 +41,9 @@ const devValues: EnvironmentValues = {
 };
 
 describe('stage configuration', () => {
-  it.each(Object.keys(stages))('%s is valid', (name) => {
-    expect(() => stageConfig(name)).not.toThrow();
+  // prod as shipped holds the example values and no alarm subscriber: test/infra/stage-guards.test.ts.
+  it('dev is valid as shipped', () => {
+    expect(() => stageConfig('dev')).not.toThrow();
   });
 
   it('refuses an unknown stage', () => {
@@ -150,7 +151,7 @@ describe('link statements', () => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Links');
   const table = new TableV2(stack, 'Table', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
-  const queueOf: Record<string, IQueue> = Object.fromEntries(queues.map((q) => [q.id, new QueueWithDlq(stack, q.id, { spec: q }).queue]));
+  const queueOf: Record<string, IQueue> = Object.fromEntries(queues.map((q) => [q.id, new QueueWithDlq(stack, q.id, { spec: q, removalPolicy: RemovalPolicy.DESTROY }).queue]));
   const userPoolArn = 'arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_EXAMPLE';
   const resources: LinkResources = { table, queue: (id) => queueOf[id] as IQueue, sesIdentityArn: 'arn:aws:ses:eu-west-1:000000000000:identity/example.com', userPoolArn };
   const json = (spec: Parameters<typeof linkStatements>[0]) => stack.resolve(linkStatements(spec, resources).map((s) => s.toStatementJson())) as Record<string, unknown>[];
@@ -220,7 +221,7 @@ describe('catalog rules', () => {
     const stack = new Stack(app, 'Rules');
     const table = new TableV2(stack, 'Table', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
     const spec = queueConsumers[0] as QueueConsumerSpec;
-    const queue = new QueueWithDlq(stack, 'Short', { spec: { ...(queues.find((q) => q.id === spec.queue) as (typeof queues)[number]), visibilityTimeoutSeconds: 6 * spec.timeoutSeconds - 1 } });
+    const queue = new QueueWithDlq(stack, 'Short', { spec: { ...(queues.find((q) => q.id === spec.queue) as (typeof queues)[number]), visibilityTimeoutSeconds: 6 * spec.timeoutSeconds - 1 }, removalPolicy: RemovalPolicy.DESTROY });
     const consumer = new NodeFunction(stack, 'Consumer', {
       spec,
       environment: { ...devValues, tableName: 't' },
@@ -255,7 +256,7 @@ describe('bundling', () => {
         external: cdk.externalModules ?? [],
       }),
     );
-    expect(cdk).toEqual(expect.objectContaining({ format: 'esm', target: 'node22', minify: true, sourceMap: true, mainFields: ['module', 'main'] }));
+    expect(cdk).toEqual(expect.objectContaining({ format: 'esm', target: 'node24', minify: true, sourceMap: true, mainFields: ['module', 'main'] }));
     expect(plain.entryPoints).toEqual([expect.stringMatching(/functions\/api\/delete-customer\.ts$/)]);
   });
 });

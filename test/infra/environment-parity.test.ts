@@ -125,7 +125,7 @@ describe('every function starts with exactly its template environment', () => {
 const PROBE_STEP = {
   name: 'subscriptions',
   joins: [{ type: 'customer.delete' }],
-  queue: { maxReceiveCount: 3, visibilityTimeoutSeconds: 190, dlqRetentionDays: 14 },
+  queue: { maxReceiveCount: 5, visibilityTimeoutSeconds: 300, retentionDays: 14, dlqRetentionDays: 14 },
   consumer: {
     name: 'cancel-subscriptions',
     // An existing handler file stands in for the probe's consumer: only its environment matters here.
@@ -219,7 +219,7 @@ describe('the probe: a fourth step added to the catalog', () => {
     const sqsQueues = probe.service.templates.messaging.findResources('AWS::SQS::Queue') as Record<string, { Properties: Record<string, unknown> }>;
     const queueId = Object.keys(sqsQueues).find((id) => /^CancelSubscriptionsQueue[0-9A-F]{8}$/.test(id)) as string;
     const dlqId = Object.keys(sqsQueues).find((id) => /^CancelSubscriptionsDlq[0-9A-F]{8}$/.test(id)) as string;
-    expect(sqsQueues[queueId]?.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 3 });
+    expect(sqsQueues[queueId]?.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 });
     const consumer = probe.fns.find((f) => f.name === 'cancel-subscriptions') as TemplateFunction;
     const mappings = Object.values(probe.service.templates.workers.findResources('AWS::Lambda::EventSourceMapping')) as { Properties: Record<string, unknown> }[];
     const feeding = mappings.filter((m) => (m.Properties.FunctionName as { Ref: string }).Ref === consumer.logicalId);
@@ -282,6 +282,17 @@ function usesOf(command: Command): Use[] {
         return { action: `dynamodb:${TRANSACT_ACTIONS[kind] ?? `Unmapped(${kind})`}`, partitionKey: String(key[PK]) };
       }),
     );
+  }
+  // Batch reads and writes: one use per key, so each key is checked against the role's leading keys.
+  if (name === 'BatchGetCommand' || name === 'BatchWriteCommand') {
+    const action = name === 'BatchGetCommand' ? 'dynamodb:BatchGetItem' : 'dynamodb:BatchWriteItem';
+    return Object.values(input.RequestItems as Record<string, unknown>).flatMap((entry) => {
+      const keys: Record<string, unknown>[] =
+        name === 'BatchGetCommand'
+          ? ((entry as { Keys: Record<string, unknown>[] }).Keys ?? [])
+          : (entry as { PutRequest?: { Item: Record<string, unknown> }; DeleteRequest?: { Key: Record<string, unknown> } }[]).map((r) => r.PutRequest?.Item ?? r.DeleteRequest?.Key ?? {});
+      return keys.map((key): Use => ({ action, partitionKey: String(key[PK]) }));
+    });
   }
   if (name === 'QueryCommand') {
     const index = input.IndexName as string | undefined;
@@ -361,6 +372,8 @@ async function driveRecording(fn: TemplateFunction, events: unknown[], scenario:
         case 'GetCommand':
           if (key.startsWith('REQUEST#')) return { Item: requestItem() };
           if (key.startsWith('PROCESSED#')) return { Item: { status: 'COMPLETE' } };
+          // No Idempotency-Key stored yet: a split's deletion is decided afresh.
+          if (key.startsWith('IDEMPOTENCY#')) return {};
           return { Item: { id: 'cust-1001', email: 'alice@customer.example', name: 'Alice Martin', status: 'DELETED', ...DUE_FOR_PURGE } };
         case 'QueryCommand':
           // The purge index: one due customer.
@@ -371,6 +384,8 @@ async function driveRecording(fn: TemplateFunction, events: unknown[], scenario:
             return { Items: values.includes('REQUESTS_OPEN#0') ? [{ timeSk: `${STUCK_REQUEST.createdAt}#${STUCK_REQUEST.requestId}`, status: 'SUCCESS' }] : [] };
           }
           if (key.startsWith('OUTBOX#')) return { Items: outboxItems(STUCK_REQUEST) };
+          // A bulk deletion's partition: the batch request (one customer to delete, by an ADMIN), no outcome recorded yet.
+          if (key.startsWith('REQUEST#')) return { Items: [{ pk: key, sk: 'REQUEST', ...requestItem(), type: 'batch', actor: { sub: 'admin-1', role: 'ADMIN', accountId: 'platform' }, mode: 'soft', reason: null, customerIds: ['cust-1001'], actorScopes: ['customers:delete'] }] };
           return { Items: [{ pk: key, sk: `${String((command.input.ExpressionAttributeValues as Record<string, unknown>)[':prefix'] ?? 'ITEM#')}1` }] };
         case 'SendMessageCommand':
         case 'SendEmailCommand':
@@ -504,6 +519,9 @@ const WORKER_EVENTS: Record<string, () => unknown[]> = {
   // Without a recipient the consumer reads the address from the table; with one it does not.
   'send-email': () => [sqsEventOf(cascadeEventFactory(), cascadeEventFactory({ subject: { type: 'user', customerId: 'cust-1001', userId: 'user-7' } }), emailEventFactory())],
   'erase-logins': () => [sqsEventOf(cascadeEventFactory({ mode: 'hard' }))],
+  // A batch whose request the fake table does not hold: the split reads its partition and records the step.
+  // Its one customer (DELETED in the fake table) is decided through DeletionService and its outcome recorded.
+  'split-batch': () => [sqsEventOf({ ...cascadeEventFactory(), eventType: 'batch.requested', subject: { type: 'batch', size: 1 } })],
 };
 
 function expectEveryUseGranted(fn: TemplateFunction, uses: Use[]): void {

@@ -1,10 +1,10 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { functions, queues, streamConsumers } from '../../infra/catalog';
-import { stageConfig } from '../../infra/config/stages';
+import { configuredProductionStage, TEST_ALARM_EMAIL } from './support/production-config';
 import { assertResource, assertResourceCount, assertResourceProperties, synthesizeService, type StackKey, type SynthesizedService } from './support/service-app';
 
-/** The production stage (with cdk-nag, so its extra resources are checked too). */
-const config = stageConfig('prod');
+/** The production stage as a deployer configures it (with cdk-nag, so its extra resources are checked too). */
+const config = configuredProductionStage();
 let service: SynthesizedService;
 let t: Record<StackKey, Template>;
 
@@ -66,10 +66,34 @@ describe('production stage', () => {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
 
-    const alarms = Object.values(t.monitoring.findResources('AWS::CloudWatch::Alarm')) as { Properties: { AlarmActions?: unknown } }[];
-    // One per DLQ, the relay-failures queue, API 5xx, errors and throttles per function, the relay's iterator age,
-    // and the reconciler's two (overdue requests, republished events).
-    expect(alarms.length).toBe(queues.length + 1 + 1 + 2 * functions.length + streamConsumers.length + 2);
-    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    const alarms = Object.values(t.monitoring.findResources('AWS::CloudWatch::Alarm')) as { Properties: { AlarmActions?: unknown; OKActions?: unknown } }[];
+    // Per queue: its DLQ's depth and its oldest message's age; the relay-failures queue; API 5xx and p99 latency; the
+    // table's throttles and system errors; SES bounce and complaint rates; per function: errors, throttles, duration
+    // near its timeout; the stream consumers' iterator age; the reconciler's two (overdue requests, republished events).
+    expect(alarms.length).toBe(2 * queues.length + 1 + 2 + 2 + 2 + 3 * functions.length + streamConsumers.length + 2);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      // Whoever was paged hears when it is over.
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
+    }
+  });
+
+  it('subscribes the addresses given at synth to the alarm topic', () => {
+    const [topicId] = Object.keys(t.monitoring.findResources('AWS::SNS::Topic'));
+    assertResourceCount(t.monitoring, 'AWS::SNS::Subscription', 1);
+    assertResourceProperties(t.monitoring, 'AWS::SNS::Subscription', { Protocol: 'email', Endpoint: TEST_ALARM_EMAIL, TopicArn: { Ref: topicId } });
+  });
+
+  it('retains every queue and dead-letter queue, 14 days each: a cascade in flight survives the stack', () => {
+    const sqsQueues = Object.values(t.messaging.findResources('AWS::SQS::Queue')) as { DeletionPolicy: string; UpdateReplacePolicy: string; Properties: { MessageRetentionPeriod?: number } }[];
+    // Each catalog queue, its DLQ, and the relay-failures queue.
+    expect(sqsQueues).toHaveLength(2 * queues.length + 1);
+    for (const queue of sqsQueues) {
+      expect({ deletion: queue.DeletionPolicy, replace: queue.UpdateReplacePolicy, retention: queue.Properties.MessageRetentionPeriod }).toEqual({
+        deletion: 'Retain',
+        replace: 'Retain',
+        retention: 14 * 86_400,
+      });
+    }
   });
 });

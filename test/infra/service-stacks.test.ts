@@ -103,7 +103,18 @@ const EXPECTED_VARIABLES: Record<string, readonly string[]> = {
   // The operator's queue view and redrive: every step queue's URL and its DLQ's, and how a DLQ goes back.
   'ops-queues': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME', ...STEP_QUEUE_URLS, 'QUEUE_REDRIVE'],
   'ops-redrive': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME', ...STEP_QUEUE_URLS, 'QUEUE_REDRIVE'],
-  'outbox-relay': [...COMMON, 'TABLE_NAME', 'DISABLE_LOGINS_QUEUE_URL', 'REVOKE_DEVICES_QUEUE_URL', 'END_SESSIONS_QUEUE_URL', 'SEND_EMAIL_QUEUE_URL', 'ERASE_LOGINS_QUEUE_URL'],
+  'bulk-delete': [...COMMON, ...TOKEN_VERIFIER, 'TABLE_NAME'],
+  'outbox-relay': [
+    ...COMMON,
+    'TABLE_NAME',
+    'DISABLE_LOGINS_QUEUE_URL',
+    'REVOKE_DEVICES_QUEUE_URL',
+    'END_SESSIONS_QUEUE_URL',
+    'SEND_EMAIL_QUEUE_URL',
+    'ERASE_LOGINS_QUEUE_URL',
+    'SPLIT_BATCH_QUEUE_URL',
+  ],
+  'split-batch': [...COMMON, 'TABLE_NAME', 'RETENTION_SECONDS'],
   'disable-logins': [...COMMON, 'TABLE_NAME', 'IDENTITY_PROVIDER'],
   'revoke-devices': [...COMMON, 'TABLE_NAME'],
   'end-sessions': [...COMMON, 'TABLE_NAME'],
@@ -120,6 +131,7 @@ const EXPECTED_VARIABLES: Record<string, readonly string[]> = {
     'END_SESSIONS_QUEUE_URL',
     'SEND_EMAIL_QUEUE_URL',
     'ERASE_LOGINS_QUEUE_URL',
+    'SPLIT_BATCH_QUEUE_URL',
   ],
 };
 
@@ -155,7 +167,27 @@ const EXPECTED_TABLE_GRANTS: Record<string, TableGrant[]> = {
     },
     { on: 'index/byParent', actions: ['dynamodb:Query'] },
   ],
-  'get-request-status': [{ on: 'table', actions: ['dynamodb:BatchGetItem'], leadingKeys: ['CUSTOMER#*', 'REQUEST#*'] }],
+  // The request with the actor's standing; a batch's items: one Query of the batch request's own partition.
+  'get-request-status': [
+    { on: 'table', actions: ['dynamodb:BatchGetItem'], leadingKeys: ['CUSTOMER#*', 'REQUEST#*'] },
+    { on: 'table', actions: ['dynamodb:Query'], leadingKeys: ['REQUEST#*'] },
+  ],
+  // One transaction: the batch request, its outbox event, its Idempotency-Key, on condition of the actor's standing.
+  'bulk-delete': [
+    { on: 'table', actions: ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem'], leadingKeys: ['CUSTOMER#*', 'IDEMPOTENCY#*', 'OUTBOX#*', 'REQUEST#*'] },
+  ],
+  // Each customer's deletion as delete-customer commits it, plus the step bookkeeping (items' outcomes under REQUEST#).
+  'split-batch': [
+    { on: 'table', actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: ['PROCESSED#*', 'REQUEST#*'] },
+    {
+      on: 'table',
+      actions: ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      leadingKeys: ['AUDIT#*', 'CUSTOMER#*', 'IDEMPOTENCY#*', 'OUTBOX#*', 'PARENT#*', 'REQUEST#*'],
+    },
+    { on: 'index/byParent', actions: ['dynamodb:Query'] },
+    // The items' outcomes, 25 per write, in the batch request's partition only.
+    { on: 'table', actions: ['dynamodb:BatchWriteItem'], leadingKeys: ['REQUEST#*'] },
+  ],
   'list-requests': [
     { on: 'table', actions: ['dynamodb:BatchGetItem'], leadingKeys: ['CUSTOMER#*', 'REQUEST#*'] },
     { on: 'index/byParent index/byTime', actions: ['dynamodb:Query'] },
@@ -353,6 +385,8 @@ describe('messaging stack', () => {
     expect(all[queueId]?.Properties).toEqual(
       expect.objectContaining({
         SqsManagedSseEnabled: true,
+        // 14 days, not SQS's default 4: a consumer stalled over a long weekend does not lose its cascade.
+        MessageRetentionPeriod: spec.retentionDays * 86_400,
         VisibilityTimeout: spec.visibilityTimeoutSeconds,
         RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: spec.maxReceiveCount },
       }),
@@ -445,11 +479,12 @@ describe('functions', () => {
     assertResourceCount(t.workers, 'AWS::Lambda::Function', functions.length - apiFunctions.length);
   });
 
-  it.each(functions.map((f) => [f.name, f] as const))('%s: Node.js 22 on arm64, ESM handler, catalog memory and timeout, own log group', (_name, spec) => {
+  it.each(functions.map((f) => [f.name, f] as const))('%s: Node.js 24 on arm64, active tracing, ESM handler, catalog memory and timeout, own log group', (_name, spec) => {
     const { Properties: p } = lambdaOf(spec).resource;
     expect(p).toEqual(
       expect.objectContaining({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
+        TracingConfig: { Mode: 'Active' },
         Architectures: ['arm64'],
         Handler: 'index.handler',
         MemorySize: spec.memoryMb,
@@ -508,8 +543,9 @@ describe('grants', () => {
     expect(tableGrantsOf(spec)).toEqual(sortedGrants(EXPECTED_TABLE_GRANTS[spec.name] ?? []));
     const tableActions = tableGrantsOf(spec).flatMap((g) => g.actions);
     expect(tableActions).not.toContain('dynamodb:Scan');
-    // BatchGetItem is the actor-standing read (the API functions'); nothing writes in batches, nothing scans.
-    expect(tableActions.filter((a) => /BatchWrite|PartiQL|\*/.test(a))).toEqual([]);
+    // BatchGetItem is the actor-standing read (the API functions'); nothing scans. Only the split writes in
+    // batches (its items' outcomes, REQUEST# only: checked in its expected grants above).
+    expect(tableActions.filter((a) => /PartiQL|\*/.test(a) || (/BatchWrite/.test(a) && spec.name !== 'split-batch'))).toEqual([]);
   });
 
   it('conditions every item-level grant on the table on dynamodb:LeadingKeys, and grants indexes Query only', () => {
@@ -557,9 +593,10 @@ describe('grants', () => {
     }
   });
 
-  it('never grants a wildcard resource or a managed policy', () => {
+  it('never grants a wildcard resource (but X-Ray\'s two write actions, which have no resource) or a managed policy', () => {
     for (const s of allStatements()) {
-      expect({ fn: s.fn, wildcard: JSON.stringify(s.Resource).includes('*') }).toEqual({ fn: s.fn, wildcard: false });
+      const xray = JSON.stringify(s.Action) === JSON.stringify(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']) && s.Resource === '*';
+      expect({ fn: s.fn, wildcard: !xray && JSON.stringify(s.Resource).includes('*') }).toEqual({ fn: s.fn, wildcard: false });
     }
     for (const key of ['api', 'workers'] as const) {
       for (const role of Object.values(resourcesOfType(t[key], 'AWS::IAM::Role'))) {
@@ -758,7 +795,7 @@ describe('alarms', () => {
       expect(matching[0]?.Properties).toEqual(expect.objectContaining({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Namespace: 'AWS/SQS' }));
     }
     const failuresId = logicalIdIn('messaging', 'AWS::SQS::Queue', 'OutboxRelayFailures');
-    expect(alarms().filter((a) => JSON.stringify(a.Properties?.Dimensions).includes(failuresId))).toHaveLength(1);
+    expect(alarms().filter((a) => JSON.stringify(a.Properties?.Dimensions ?? []).includes(failuresId))).toHaveLength(1);
   });
 
   it('alarms on API 5xx', () => {
@@ -776,11 +813,55 @@ describe('alarms', () => {
     expect(matching).toHaveLength(functions.length);
   });
 
+  it.each(functions.map((f) => [f.name, f] as const))('%s: alarms when an invocation takes over 80 %% of its timeout', (_name, spec) => {
+    const { id } = lambdaOf(spec);
+    const matching = alarms().filter((a) => a.Properties?.MetricName === 'Duration' && JSON.stringify(a.Properties?.Dimensions).includes(`Ref${id}`));
+    expect(matching).toHaveLength(1);
+    expect(matching[0]?.Properties).toEqual(
+      expect.objectContaining({ Statistic: 'Maximum', Threshold: spec.timeoutSeconds * 1000 * 0.8, ComparisonOperator: 'GreaterThanThreshold' }),
+    );
+  });
+
+  it.each(queues.map((q) => [q.id, q] as const))('%s: alarms when its oldest message is older than its whole retry window', (_id, spec) => {
+    const queueId = logicalIdIn('messaging', 'AWS::SQS::Queue', `${pascal(spec.id)}Queue`);
+    const matching = alarms().filter(
+      (a) => a.Properties?.MetricName === 'ApproximateAgeOfOldestMessage' && JSON.stringify(a.Properties?.Dimensions).includes(queueId),
+    );
+    expect(matching).toHaveLength(1);
+    // maxReceiveCount deliveries, each a visibility timeout apart, plus one more timeout: e.g. 5 × 300 s = 25 minutes.
+    expect(matching[0]?.Properties?.Threshold).toBe(spec.maxReceiveCount * spec.visibilityTimeoutSeconds);
+  });
+
+  it('alarms on the API p99 latency, over three periods', () => {
+    assertResourceProperties(t.monitoring, 'AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: 'Latency',
+      ExtendedStatistic: 'p99',
+      Threshold: 2000,
+      EvaluationPeriods: 3,
+    });
+  });
+
+  it.each(['ThrottledRequests', 'SystemErrors'])('alarms on the table\'s %s, summed over the operations the service calls', (metric) => {
+    const matching = alarms().filter((a) => JSON.stringify(a.Properties?.Metrics ?? []).includes(`"MetricName":"${metric}"`));
+    expect(matching).toHaveLength(1);
+    const operations = JSON.stringify(matching[0]?.Properties?.Metrics).match(/"Name":"Operation","Value":"(\w+)"/g) ?? [];
+    expect(operations.length).toBe(7);
+  });
+
+  it.each([
+    ['Reputation.BounceRate', 0.025],
+    ['Reputation.ComplaintRate', 0.0005],
+  ])('alarms on the account\'s SES %s', (metric, threshold) => {
+    assertResourceProperties(t.monitoring, 'AWS::CloudWatch::Alarm', { Namespace: 'AWS/SES', MetricName: metric, Threshold: threshold });
+  });
+
   it('alarms when a scheduled purge run fails', () => {
     const purgeDueId = logicalIdIn('workers', 'AWS::Lambda::Function', 'PurgeDueFunction');
     const matching = alarms().filter((a) => a.Properties?.MetricName === 'Errors' && JSON.stringify(a.Properties?.Dimensions).includes(purgeDueId));
     expect(matching).toHaveLength(1);
     expect(matching[0]?.Properties).toEqual(expect.objectContaining({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' }));
+    expect(String(matching[0]?.Properties?.AlarmDescription)).toMatch(/scheduled purge failed for some customers/);
   });
 
   it('notifies no topic on dev (alarms.notify is off)', () => {

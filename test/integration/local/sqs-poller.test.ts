@@ -94,7 +94,7 @@ describe('SqsEventSourcePoller against the SQS emulator', () => {
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['RedrivePolicy', 'VisibilityTimeout'] }));
 
     expect(JSON.parse(Attributes?.RedrivePolicy ?? '{}')).toEqual({ deadLetterTargetArn: queue.dlqArn, maxReceiveCount: queueSpec('revoke-devices').maxReceiveCount });
-    expect(queue.maxReceiveCount).toBe(3);
+    expect(queue.maxReceiveCount).toBe(5);
     expect(Attributes?.VisibilityTimeout).toBe('2');
   });
 
@@ -113,7 +113,10 @@ describe('SqsEventSourcePoller against the SQS emulator', () => {
     // Assess
     expect(first).toEqual({ received: 10, deleted: 9, failed: 1, wholeBatchFailed: false });
     const failing = consumer.batches[0]!.find((r) => bodyOf(r) === 3)!;
+    // Deliveries 2 to 5 (the catalog's maxReceiveCount), each of the failing message alone.
     expect(redeliveries).toEqual([
+      { received: 1, deleted: 0, failed: 1, wholeBatchFailed: false },
+      { received: 1, deleted: 0, failed: 1, wholeBatchFailed: false },
       { received: 1, deleted: 0, failed: 1, wholeBatchFailed: false },
       { received: 1, deleted: 0, failed: 1, wholeBatchFailed: false },
     ]);
@@ -121,6 +124,8 @@ describe('SqsEventSourcePoller against the SQS emulator', () => {
     expect(again.map((r) => [r.messageId, bodyOf(r), r.attributes.ApproximateReceiveCount])).toEqual([
       [failing.messageId, 3, '2'],
       [failing.messageId, 3, '3'],
+      [failing.messageId, 3, '4'],
+      [failing.messageId, 3, '5'],
     ]);
     expect(deadLettered.map((m) => JSON.parse(m.Body ?? '') as unknown)).toEqual([{ n: 3 }]);
     expect(await messagesIn(sqs, queue.url)).toBe(0);
