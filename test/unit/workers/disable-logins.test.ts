@@ -1,3 +1,4 @@
+import { stepByName } from '../../../infra/catalog';
 import { IdentityProviderError } from '../../../shared/domain/cascade-errors';
 import type { CascadeEvent } from '../../../shared/events/cascade-event';
 import type { IdentityProvider, Login, LoginDirectory, WorkContext } from '../../../shared/workers/ports';
@@ -151,8 +152,8 @@ describe('step identity (disable-logins)', () => {
       lastError: 'Cognito TooManyRequestsException on AdminUserGlobalSignOut',
     });
 
-    // Act 2: the last delivery fails too
-    const last = await handler(sqsEventFactory([sqsRecordFactory(event, { messageId: 'm-1', receiveCount: 3 })]));
+    // Act 2: the last delivery (the queue's maxReceiveCount, as declared) fails too
+    const last = await handler(sqsEventFactory([sqsRecordFactory(event, { messageId: 'm-1', receiveCount: stepByName('identity').queue.maxReceiveCount })]));
 
     // Assess 2
     expect(last).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
