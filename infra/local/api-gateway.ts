@@ -71,11 +71,18 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
  * context and timeout, and writes the result back. Unknown routes and handler crashes answer as
  * API Gateway does (404 / 500 JSON), with the crash itself only in the stack's log.
  */
-export function createApiGateway(routes: readonly LocalRoute[], staticRoutes: readonly StaticRoute[], log: ApiGatewayLog): Server {
+export function createApiGateway(
+  routes: readonly LocalRoute[],
+  staticRoutes: readonly StaticRoute[],
+  log: ApiGatewayLog,
+  /** The local stack's own non-API paths (the operator console); set once they are ready. Answers whether it served the request. */
+  extra: { handle?: (req: IncomingMessage, res: ServerResponse, method: string, pathname: string) => Promise<boolean> } = {},
+): Server {
   return createServer((req, res) => {
     void (async () => {
       const method = (req.method ?? 'GET').toUpperCase();
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (extra.handle && (await extra.handle(req, res, method, url.pathname))) return;
       const staticRoute = staticRoutes.find((r) => r.method === method && r.path === url.pathname);
       if (staticRoute) {
         const body: unknown = await staticRoute.body();

@@ -18,6 +18,7 @@ import {
   LOCAL_TABLE_NAME,
   loginRecordFile,
 } from './local-config';
+import { buildConsoleBundle, consoleRoutes } from './console';
 import { createQueues, createTable, type LocalQueue } from './resources';
 import { deleteTable, readSeedFile, seedIfEmpty, type SeedData } from './seed';
 import { ScheduleRunner } from './schedule-runner';
@@ -112,7 +113,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Set once every handler is loaded and every poller started: until then /health says the API is starting.
     let apiReady = false;
     const staticRoutes: StaticRoute[] = [{ method: 'GET', path: '/.well-known/jwks.json', body: () => jwksFor(signingKey) }];
-    const server: Server = createApiGateway(routes, staticRoutes, log);
+    const consoleHook: Parameters<typeof createApiGateway>[3] = {};
+    const server: Server = createApiGateway(routes, staticRoutes, log, consoleHook);
     const port = await listen(server, options.port);
     cleanups.push(
       () =>
@@ -242,6 +244,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (options.onEmulatorDown) options.onEmulatorDown(message);
       else log.error(message);
     });
+
+    // The operator console, bundled now from its sources (never a stale committed build).
+    consoleHook.handle = consoleRoutes({ bundle: await buildConsoleBundle(), signingKey, loginRecordFile: loginRecord });
 
     log.info('local stack ready', { url, functions: functions.length, table: tableName });
     apiReady = true;
