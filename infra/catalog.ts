@@ -623,6 +623,35 @@ export const RECONCILER_METRICS = {
   reaskedReceipts: 'ReaskedReceipts',
 } as const;
 
+/**
+ * The service's business metrics (EMF through Powertools Metrics, shared/observability/metrics.ts), declared once:
+ * published by the functions, read by the monitoring stack's dashboard and alarms. Every datapoint carries `service`
+ * and `function_name` (as the reconciler's: the function's name keeps one stage apart from another in a shared
+ * account) and the dimensions listed beside it, whose values are codes, types, modes and step names only: never an id.
+ */
+export const SERVICE_METRICS = {
+  namespace: RECONCILER_METRICS.namespace,
+  /** A request committed (its audit, request and outbox event in one transaction); dimensions `type`, `mode`. */
+  deletionsAccepted: 'DeletionsAccepted',
+  /** A 4xx answer; dimension `code` (the v1 `code` or the v2 `errorCode` the caller received). */
+  refusals: 'Refusals',
+  /** Milliseconds from a request's creation to its SUCCESS; dimension `type`. Published by the step that completes it. */
+  timeToSuccess: 'TimeToSuccess',
+  /** Milliseconds from a request's creation to `accessRevokedAt` (its last access step); dimension `type`. */
+  timeToAccessCutOff: 'TimeToAccessCutOff',
+  /** A failed step attempt; dimensions `step` and `outcome` (`will-retry`, or `failed` when it was the last). */
+  stepFailures: 'StepFailures',
+} as const;
+
+/** The dimensions each business metric carries besides `service` and `function_name`, in the order published. */
+export const SERVICE_METRIC_DIMENSIONS = {
+  deletionsAccepted: ['type', 'mode'],
+  refusals: ['code'],
+  timeToSuccess: ['type'],
+  timeToAccessCutOff: ['type'],
+  stepFailures: ['step', 'outcome'],
+} as const satisfies Record<Exclude<keyof typeof SERVICE_METRICS, 'namespace'>, readonly string[]>;
+
 export const schedules: readonly ScheduleSpec[] = [purgeDue, reconcile];
 export const functions: readonly FunctionSpec[] = [...apiFunctions, ...streamConsumers, ...queueConsumers, ...schedules];
 

@@ -133,6 +133,13 @@ export interface DeletionStore {
   getCustomer(customerId: string): Promise<(CustomerState & { name?: string; email?: string }) | undefined>;
   getUser(customerId: string, userId: string): Promise<(UserState & { name?: string; email?: string }) | undefined>;
   listUserIds(customerId: string): Promise<string[]>;
+  /** The customer and the ids of its users, in one consistent read (a hard delete needs both before its one transaction). */
+  getCustomerWithUserIds(customerId: string): Promise<{ customer: (CustomerState & { name?: string; email?: string }) | undefined; userIds: string[] }>;
+  /** A customer and one of its users, in one consistent read (a v2 delete needs both before its one transaction). */
+  getCustomerAndUser(
+    customerId: string,
+    userId: string,
+  ): Promise<{ customer: (CustomerState & { name?: string; email?: string }) | undefined; user: (UserState & { name?: string; email?: string }) | undefined }>;
   /** Whether a request is still IN_PROGRESS (a purge waits for the soft delete's own request). */
   isRequestInProgress(requestId: string): Promise<boolean>;
   /** Counts what deleting the subject would change: ACTIVE logins, ACTIVE devices, ACTIVE sessions (one paged query of its partition). */

@@ -114,12 +114,12 @@ export class DeletionService {
       sub: actor.sub,
     });
     const byClaims = await this.customerDeletionClaims(context);
-    // A hard delete reads its target first: a DELETED one is purged (DELETED → PURGED, SPEC "Lifecycle").
-    const purgeable = mode === 'hard' ? await this.deps.store.getCustomer(customerId) : undefined;
-    if (purgeable?.status === 'DELETED') return this.purge(customerId, input, 'now', purgeable);
-
-    // Listed once: users of a purged customer that the transaction has no room for are the erasure step's.
-    const eraseUserIds = mode === 'hard' ? await this.deps.store.listUserIds(customerId) : [];
+    // A hard delete reads its target and its users' ids first, in one read: a DELETED one is purged
+    // (DELETED → PURGED, SPEC "Lifecycle"); the users the transaction has no room for are the erasure step's.
+    const hardRead = mode === 'hard' ? await this.deps.store.getCustomerWithUserIds(customerId) : undefined;
+    const purgeable = hardRead?.customer;
+    if (purgeable?.status === 'DELETED') return this.purge(customerId, input, 'now', purgeable, hardRead?.userIds);
+    const eraseUserIds = hardRead?.userIds ?? [];
     const accessConstraint = byClaims.constraint;
     // A constraint that names the parent (a reseller: its own children) is the only parent the write
     // can succeed with, so it needs no read: the transaction's conditions check it. Other actors read
@@ -158,7 +158,7 @@ export class DeletionService {
    * (`customer.purge`: erasure and email), outbox, idempotency, the actor's standing. The notice goes
    * to the address read here. `known`: the customer as the caller just read it (purge now).
    */
-  private async purge(customerId: string, input: DeletionInput, trigger: PurgeTrigger, known: CustomerState | undefined): Promise<DeletionReceipt> {
+  private async purge(customerId: string, input: DeletionInput, trigger: PurgeTrigger, known: CustomerState | undefined, knownUserIds?: string[]): Promise<DeletionReceipt> {
     const { actor } = input;
     // The same fingerprint as the v1 call that asked for it: a retried purge now replays its answer.
     const context = this.context(input, { type: 'customer', customerId }, 'customer.purge', 'customer.purged', {
@@ -177,7 +177,7 @@ export class DeletionService {
       throw new ValidationError('REASON_REQUIRED', 'A reason is required for mode=hard');
     }
     const accessConstraint = byClaims.constraint;
-    const eraseUserIds = await this.deps.store.listUserIds(customerId);
+    const eraseUserIds = knownUserIds ?? (await this.deps.store.listUserIds(customerId));
     let target: (CustomerState & { name?: string; email?: string }) | undefined = known;
     let read = known !== undefined;
     return this.attempts(context, {
@@ -216,7 +216,7 @@ export class DeletionService {
     return this.attempts(context, {
       // The user is read every time: the notice needs its address, which this commit erases.
       prepare: async () => {
-        const [customer, user] = await Promise.all([this.deps.store.getCustomer(customerId), this.deps.store.getUser(customerId, userId)]);
+        const { customer, user } = await this.deps.store.getCustomerAndUser(customerId, userId);
         const refusal = userDeletionRefusal(actor, customer, user, customerId);
         if (refusal) return { refusal };
         return {

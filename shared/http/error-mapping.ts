@@ -52,3 +52,18 @@ export function toV2ErrorResponse(error: unknown): APIGatewayProxyStructuredResu
   const { errorCode, errorMessage } = answer.v2;
   return v2Nak(answer.status, errorCode, errorMessage === OWN_MESSAGE ? error.message : errorMessage, { ...answer.headers });
 }
+
+/**
+ * The code an error response told the caller: the v1 body's `code` or the v2 NAK's `errorCode`. Read back from the
+ * answer itself, so a refusal a handler answers directly is counted like one mapped from an error.
+ */
+export function answeredCode(response: APIGatewayProxyStructuredResultV2 | undefined): string | undefined {
+  if (typeof response?.body !== 'string') return undefined;
+  try {
+    const body = JSON.parse(response.body) as { code?: unknown; errorCode?: unknown } | null;
+    const code = body?.errorCode ?? body?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -3,6 +3,7 @@ import type { QueueId } from '../../infra/catalog';
 import { isPermanent } from '../domain/cascade-errors';
 import { describeError } from '../domain/safe-error';
 import type { CascadeEvent } from '../events/cascade-event';
+import { serviceMetrics, type ServiceMetrics } from '../observability/metrics';
 import { processPartialBatch, type RecordResult } from './batch';
 import { asDeletionEvent, parseConsumerEvent, recoverRequestId, type DeletionEvent } from './event';
 import type { WorkerLog } from './log';
@@ -31,6 +32,8 @@ export interface CascadeConsumerOptions<E extends CascadeEvent = DeletionEvent> 
   /** Which events the step understands (default: deletion events); anything else is permanent, as an unparsable one. */
   accept?: (event: CascadeEvent) => E;
   log: WorkerLog;
+  /** Counts failed attempts by step and outcome (default: this process's, shared/observability/metrics.ts). */
+  metrics?: ServiceMetrics;
   now?: () => Date;
   /** Records of one batch processed at once. */
   concurrency?: number;
@@ -55,6 +58,7 @@ export function createCascadeConsumer<E extends CascadeEvent = DeletionEvent>(op
   const { consumer, step, maxReceiveCount, processed, progress, work, log } = options;
   const now = options.now ?? (() => new Date());
   const accept = options.accept ?? (asDeletionEvent as (event: CascadeEvent) => E);
+  const metrics = options.metrics ?? serviceMetrics;
 
   const recordFailure = async (requestId: string, error: string, exhausted: boolean, ids: Record<string, unknown>) => {
     try {
@@ -78,6 +82,7 @@ export function createCascadeConsumer<E extends CascadeEvent = DeletionEvent>(op
       const requestId = recoverRequestId(record.body);
       const reason = describeError(error);
       log.error('unrecognised event: parked for the DLQ', { ...base, requestId, reason });
+      metrics.stepFailed(step, 'failed');
       if (requestId) await recordFailure(requestId, reason, true, { ...base, requestId });
       return 'retry';
     }
@@ -103,6 +108,7 @@ export function createCascadeConsumer<E extends CascadeEvent = DeletionEvent>(op
       const reason = describeError(error);
       const exhausted = lastDelivery || isPermanent(error);
       log.warn('step attempt failed', { ...ids, outcome: exhausted ? 'failed' : 'will-retry', permanent: isPermanent(error), reason });
+      metrics.stepFailed(step, exhausted ? 'failed' : 'will-retry');
       try {
         await processed.release(claimed.claim);
       } catch (releaseError) {

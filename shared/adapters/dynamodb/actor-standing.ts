@@ -1,19 +1,20 @@
 import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isRevoked, type ActorKey, type ActorStanding, type StandingRecord } from '../../domain/actor-standing';
+import { batchGetItems, itemKeyOf, type ItemKey } from './batch-get';
 import type { TableRef } from './client';
 import { callDynamo } from './errors';
 import { keys } from './keys';
 
-type Key = { pk: string; sk: string };
+type Key = ItemKey;
 
 /** The two items the revocation rule reads: the actor's account (a customer) and its login (a user of it). */
 export function standingKeys(actor: ActorKey): { account: Key; login: Key } {
   return { account: keys.customer(actor.accountId), login: keys.user(actor.accountId, actor.sub) };
 }
 
-const keyOf = (key: Key) => `${key.pk}\u0000${key.sk}`;
+const keyOf = itemKeyOf;
 
 /**
  * One consistent BatchGetItem of the given keys plus the actor's account and login: a read
@@ -26,31 +27,10 @@ export async function batchGetWithStanding(
 ): Promise<{ items: Map<string, Record<string, unknown>>; revoked: boolean }> {
   const standing = standingKeys(actor);
   const requested = new Map<string, Key>([...wanted, standing.account, standing.login].map((key) => [keyOf(key), key]));
-  const items = new Map<string, Record<string, unknown>>();
-  const all = [...requested.values()];
-  // BatchGetItem takes at most 100 keys: a full page of requests plus the standing is two calls, in parallel.
-  await Promise.all(
-    Array.from({ length: Math.ceil(all.length / MAX_BATCH_GET_KEYS) }, (_, i) => batchGet(table, all.slice(i * MAX_BATCH_GET_KEYS, (i + 1) * MAX_BATCH_GET_KEYS), items)),
-  );
+  const items = await batchGetItems(table, [...requested.values()]);
   const account = items.get(keyOf(standing.account)) as StandingRecord | undefined;
   const login = items.get(keyOf(standing.login)) as StandingRecord | undefined;
   return { items, revoked: isRevoked(account, login) };
-}
-
-const MAX_BATCH_GET_KEYS = 100;
-
-/** One BatchGetItem of at most 100 keys into `items`; it may leave keys unprocessed under load: ask again for those only. */
-async function batchGet(table: TableRef, keys: Key[], items: Map<string, Record<string, unknown>>): Promise<void> {
-  let pending = keys;
-  for (let attempt = 0; pending.length > 0; attempt += 1) {
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** attempt)));
-    if (attempt >= 8) throw new Error('BatchGetItem left keys unprocessed after 8 attempts');
-    const result = await callDynamo(() =>
-      table.doc.send(new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: pending, ConsistentRead: true } } })),
-    );
-    for (const item of result.Responses?.[table.tableName] ?? []) items.set(keyOf(item as Key), item);
-    pending = (result.UnprocessedKeys?.[table.tableName]?.Keys ?? []) as Key[];
-  }
 }
 
 export function itemAt(items: Map<string, Record<string, unknown>>, key: Key): Record<string, unknown> | undefined {

@@ -9,6 +9,7 @@ import { idempotencyPut, outboxPuts } from './deletion-store';
 import { callDynamo } from './errors';
 import { requestItem } from './items';
 import { keys } from './keys';
+import { serviceMetrics, type ServiceMetrics } from '../../observability/metrics';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -21,7 +22,11 @@ const MAX_BATCH_GET_KEYS = 100;
  * reads a batch and its outcomes.
  */
 export class DynamoBatchStore implements BatchStore {
-  constructor(private readonly table: TableRef) {}
+  constructor(
+    private readonly table: TableRef,
+    /** Counts each committed batch by mode (its customers are counted as the split step deletes them). */
+    private readonly metrics: ServiceMetrics = serviceMetrics,
+  ) {}
 
   async commitBatch(commit: {
     request: NewRequest;
@@ -46,7 +51,10 @@ export class DynamoBatchStore implements BatchStore {
     ];
     const carriers = addStandingConditions(items, commit.request.actor, tableName);
     const outcome = await sendWithStanding(this.table.doc, items, carriers);
-    if (outcome.kind === 'committed') return { kind: 'committed' };
+    if (outcome.kind === 'committed') {
+      this.metrics.deletionAccepted(commit.request.type, commit.request.mode);
+      return { kind: 'committed' };
+    }
     if (outcome.revoked) return { kind: 'revoked' };
     if (commit.idempotency && outcome.reasons[0]?.Code === 'ConditionalCheckFailed') {
       const stored = outcome.oldItems[0];

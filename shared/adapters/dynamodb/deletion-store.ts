@@ -18,6 +18,7 @@ import { cascadeWriteFor, type CascadeWrite } from '../../outbox/outbox-writer';
 import { withConstraint } from './access-condition';
 import { addStandingConditions, sendWithStanding, standingKeys } from './actor-standing';
 import { contactFields, customerCore, customerTransition, parentCounterMove, parentIsCondition } from './customer-items';
+import { batchGetItems, itemKeyOf } from './batch-get';
 import { callDynamo } from './errors';
 import { requestItem } from './items';
 import { keys } from './keys';
@@ -105,6 +106,46 @@ export class DynamoDeletionStore implements DeletionStore {
   async getUser(customerId: string, userId: string) {
     const result = await callDynamo(() => this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.user(customerId, userId), ConsistentRead: true })));
     return toUserState(result.Item);
+  }
+
+  /**
+   * One consistent Query from the customer's PROFILE item on: the profile, then (in key order) its
+   * SESSION# items, filtered out by DynamoDB, and its USER# items. DEVICE# keys sort before PROFILE and
+   * are not read. One request unless the sessions and users pass 1 MB (then one more per MB).
+   */
+  async getCustomerWithUserIds(customerId: string) {
+    let customer: Record<string, unknown> | undefined;
+    const userIds: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await callDynamo(() =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk >= :profile',
+            // A filter may not name a key attribute: the items' own entityType tells profile and users from sessions.
+            FilterExpression: 'entityType IN (:customer, :user)',
+            ExpressionAttributeValues: { ':pk': keys.customerPartition(customerId), ':profile': keys.customer(customerId).sk, ':customer': 'customer', ':user': 'user' },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        if (item.sk === keys.customer(customerId).sk) customer = item;
+        else userIds.push(String(item.id));
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return { customer: toCustomerState(customer), userIds };
+  }
+
+  /** The customer and one of its users in one consistent BatchGetItem (both keys, whichever exist). */
+  async getCustomerAndUser(customerId: string, userId: string) {
+    const customerKey = keys.customer(customerId);
+    const userKey = keys.user(customerId, userId);
+    const found = await batchGetItems({ doc: this.doc, tableName: this.tableName }, [customerKey, userKey]);
+    return { customer: toCustomerState(found.get(itemKeyOf(customerKey))), user: toUserState(found.get(itemKeyOf(userKey))) };
   }
 
   async listUserIds(customerId: string): Promise<string[]> {

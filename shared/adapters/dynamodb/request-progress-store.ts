@@ -1,9 +1,10 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ProgressConflictError } from '../../domain/cascade-errors';
-import type { RequestStatus, Step } from '../../domain/model';
+import type { RequestStatus, RequestType, Step } from '../../domain/model';
 import { applyStepOutcome, type ProgressTransition, type StepOutcome } from '../../domain/request-progress';
 import type { EventClaim, ProgressWriteResult, RequestProgress } from '../../workers/ports';
+import { serviceMetrics, type ServiceMetrics } from '../../observability/metrics';
 import { keys } from './keys';
 import { completeClaimUpdate } from './processed-events';
 
@@ -11,7 +12,11 @@ interface StoredProgress {
   status: RequestStatus;
   steps: Record<string, Step>;
   accessSteps?: string[];
+  accessRevokedAt?: string;
   updatedAt?: string;
+  /** For the time-to-SUCCESS and time-to-cut-off metrics only. */
+  type?: RequestType;
+  createdAt?: string;
   /** Optimistic lock over the steps map: every step write bumps it. Absent on a new request. */
   progressVersion?: number;
 }
@@ -23,12 +28,14 @@ const VERSION = 'progressVersion';
  * optimistic concurrency: read the request, compute the next steps and request status, write them
  * back on condition that `progressVersion` has not moved; on a conflict, read again. Several
  * consumers finishing at the same moment therefore never lose each other's step, and the derived
- * request status always matches the steps it was derived from.
+ * request status always matches the steps it was derived from. The write that turns a request SUCCESS (or sets its
+ * `accessRevokedAt`) publishes how long that took since the request's creation, once, after it is committed.
  */
 export class DynamoDbRequestProgressStore implements RequestProgress {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly metrics: ServiceMetrics = serviceMetrics,
   ) {}
 
   async complete(requestId: string, step: string, claim: EventClaim, at: string, count?: number): Promise<ProgressWriteResult> {
@@ -51,7 +58,9 @@ export class DynamoDbRequestProgressStore implements RequestProgress {
       if (transition.changed) items.push({ Update: this.requestUpdate(requestId, stored, transition) });
       try {
         await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
-        return transition.changed ? 'recorded' : 'unchanged';
+        if (!transition.changed) return 'unchanged';
+        this.publishMilestones(stored, transition);
+        return 'recorded';
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const [markerReason, requestReason] = error.CancellationReasons ?? [];
@@ -72,6 +81,7 @@ export class DynamoDbRequestProgressStore implements RequestProgress {
       if (!transition.changed) return 'unchanged';
       try {
         await this.doc.send(new UpdateCommand(this.requestUpdate(requestId, stored, transition)));
+        this.publishMilestones(stored, transition);
         return 'recorded';
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -79,6 +89,15 @@ export class DynamoDbRequestProgressStore implements RequestProgress {
       }
     }
     throw new ProgressConflictError(requestId);
+  }
+
+  /** What this committed transition reached first: SUCCESS, access cut off. Only this write made it, so it is published once. */
+  private publishMilestones(stored: StoredProgress, transition: ProgressTransition): void {
+    const { type, createdAt } = stored;
+    if (type === undefined || createdAt === undefined) return;
+    const since = (at: string) => Date.parse(at) - Date.parse(createdAt);
+    if (transition.status === 'SUCCESS' && stored.status !== 'SUCCESS') this.metrics.requestSucceeded(type, since(transition.updatedAt));
+    if (transition.accessRevokedAt !== undefined && stored.accessRevokedAt === undefined) this.metrics.accessCutOff(type, since(transition.accessRevokedAt));
   }
 
   /** Concurrent step writers are few (one per step), so a handful of re-reads always settles. */
@@ -90,8 +109,8 @@ export class DynamoDbRequestProgressStore implements RequestProgress {
         TableName: this.tableName,
         Key: keys.request(requestId),
         ConsistentRead: true,
-        ProjectionExpression: '#status, #steps, accessSteps, updatedAt, #version',
-        ExpressionAttributeNames: { '#status': 'status', '#steps': 'steps', '#version': VERSION },
+        ProjectionExpression: '#status, #steps, accessSteps, accessRevokedAt, updatedAt, #version, #type, createdAt',
+        ExpressionAttributeNames: { '#status': 'status', '#steps': 'steps', '#version': VERSION, '#type': 'type' },
       }),
     );
     if (!result.Item) return undefined;
@@ -100,7 +119,10 @@ export class DynamoDbRequestProgressStore implements RequestProgress {
       status: item.status ?? 'IN_PROGRESS',
       steps: item.steps ?? {},
       ...(item.accessSteps !== undefined ? { accessSteps: item.accessSteps } : {}),
+      ...(item.accessRevokedAt !== undefined ? { accessRevokedAt: item.accessRevokedAt } : {}),
       ...(item.updatedAt !== undefined ? { updatedAt: item.updatedAt } : {}),
+      ...(item.type !== undefined ? { type: item.type } : {}),
+      ...(item.createdAt !== undefined ? { createdAt: item.createdAt } : {}),
       ...(item.progressVersion !== undefined ? { progressVersion: item.progressVersion } : {}),
     };
   }

@@ -49,6 +49,12 @@ class ScriptedStore implements DeletionStore {
   async listUserIds() {
     return this.userIds;
   }
+  async getCustomerWithUserIds(id: string) {
+    return { customer: await this.getCustomer(id), userIds: await this.listUserIds() };
+  }
+  async getCustomerAndUser(customerId: string, userId: string) {
+    return { customer: await this.getCustomer(customerId), user: await this.getUser(customerId, userId) };
+  }
   impact = { users: 2, devices: 3, activeSessions: 1 };
   requestsInProgress = new Set<string>();
   async isRequestInProgress(requestId: string) {
