@@ -21,6 +21,7 @@ import { contactFields, customerCore, customerTransition, parentCounterMove, par
 import { batchGetItems, itemKeyOf } from './batch-get';
 import { callDynamo } from './errors';
 import { requestItem } from './items';
+import { serviceMetrics, type ServiceMetrics } from '../../observability/metrics';
 import { keys } from './keys';
 
 /** DynamoDB's limit on the items of one TransactWriteItems. */
@@ -81,7 +82,12 @@ function toUserState(item: Record<string, unknown> | undefined): (UserState & { 
  * record: all or nothing.
  */
 export class DynamoDeletionStore implements DeletionStore {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    /** Counts each committed request by type and mode (not a refusal, not a replay). */
+    private readonly metrics: ServiceMetrics = serviceMetrics,
+  ) {}
 
   async getCustomer(customerId: string) {
     const result = await callDynamo(() => this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.customer(customerId), ConsistentRead: true })));
@@ -396,7 +402,10 @@ export class DynamoDeletionStore implements DeletionStore {
     const { login } = standingKeys(actor);
     items.push(...fill(MAX_TRANSACTION_ITEMS - items.length).filter((item) => !(item.Update?.Key?.pk === login.pk && item.Update?.Key?.sk === login.sk)));
     const outcome = await sendWithStanding(this.doc, items, standingCarriers);
-    if (outcome.kind === 'committed') return outcome;
+    if (outcome.kind === 'committed') {
+      this.metrics.deletionAccepted(commit.request.type, commit.request.mode);
+      return outcome;
+    }
     const { reasons, oldItems } = outcome;
     // Which answer wins: a revoked actor before anything else.
     if (outcome.revoked) return { kind: 'revoked' };
