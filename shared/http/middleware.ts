@@ -4,6 +4,7 @@ import { DomainError } from '../domain/errors';
 import { errorName, faultFields } from '../domain/safe-error';
 import { logger } from '../observability/logger';
 import { serviceMetrics, type ServiceMetrics } from '../observability/metrics';
+import { traceInvocation } from '../observability/tracer';
 import { answeredCode, toV1ErrorResponse, toV2ErrorResponse } from './error-mapping';
 
 export type ApiFlavor = 'v1' | 'v2';
@@ -50,7 +51,7 @@ export function httpApi(flavor: ApiFlavor, metrics: ServiceMetrics = serviceMetr
   };
 }
 
-/** An API handler: the function wrapped in the flavour's middleware stack. */
+/** An API handler: the function wrapped in the flavour's middleware stack, traced (X-Ray, in Lambda). */
 export function httpHandler(flavor: ApiFlavor, fn: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>, metrics: ServiceMetrics = serviceMetrics) {
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>().handler(fn).use(httpApi(flavor, metrics));
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>().handler(fn).use(traceInvocation()).use(httpApi(flavor, metrics));
 }

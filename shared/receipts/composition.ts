@@ -7,11 +7,12 @@ import { chooseAdapter, requireEnv, type Environment } from '../config/env';
 import { workerHandler } from '../workers/worker-handler';
 import type { ReceiptSigner } from './jws';
 import { createReceiptSigner } from './receipt-signer';
+import { traced } from '../observability/tracer';
 
 /** RECEIPT_KEY: `kms:<key ARN>` in AWS, `file:<path>` in the local stack. */
 export function receiptSignerFromEnv(env: Environment): ReceiptSigner {
   return chooseAdapter<ReceiptSigner>(env, 'RECEIPT_KEY', {
-    kms: { argument: 'key ARN', build: (keyId) => new KmsReceiptSigner(new KMSClient({}), keyId) },
+    kms: { argument: 'key ARN', build: (keyId) => new KmsReceiptSigner(traced(new KMSClient({})), keyId) },
     file: { argument: 'path', build: (file) => new FileReceiptSigner(file) },
   });
 }

@@ -13,6 +13,7 @@ import { DomainError } from '../domain/errors';
 import { faultFields } from '../domain/safe-error';
 import { systemClock, uuidIds } from '../domain/system';
 import { logger } from '../observability/logger';
+import { traceInvocation } from '../observability/tracer';
 
 /**
  * The scheduled purge (SPEC "Lifecycle"): every DELETED customer whose `purgeAfter` has passed and
@@ -121,5 +122,6 @@ export function purgeDueFromEnv(env: Environment) {
   const handler = createPurgeDueHandler({ duePurges: new DynamoDbDuePurges(table), service, clock: systemClock });
   return middy<unknown, PurgeRunSummary, Error, Context>()
     .handler((event, context) => handler(event, context))
+    .use(traceInvocation())
     .use(injectLambdaContext(logger, { resetKeys: true }));
 }

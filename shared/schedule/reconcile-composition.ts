@@ -13,6 +13,7 @@ import { requireEnv, requirePositiveIntEnv, type Environment } from '../config/e
 import { systemClock } from '../domain/system';
 import { logger } from '../observability/logger';
 import { createReconcileHandler, type ReconcileMetrics, type ReconcilePorts, type ReconcileReport } from './reconcile';
+import { traced, traceInvocation } from '../observability/tracer';
 
 /**
  * The reconciler's composition: its table link's table, the relay's publisher on every step's queue
@@ -27,7 +28,7 @@ export function reconcilePortsFromEnv(env: Environment, metrics: ReconcileMetric
   };
   const table = tableFromEnv(env);
   // The endpoint the SDK is configured with (regional in AWS, AWS_ENDPOINT_URL_SQS locally), not a queue URL's host.
-  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+  const sqs = traced(new SQSClient({ useQueueUrlAsEndpoint: false }));
   return {
     store: new DynamoDbReconcileStore(table),
     relay: { publisher: new SqsQueuePublisher(sqs, queueUrls), outbox: new DynamoDbOutboxStore(table) },
@@ -58,6 +59,7 @@ export function reconcileFromEnv(env: Environment) {
       metrics.addDimension('function_name', context.functionName);
       return handler(event, context);
     })
+    .use(traceInvocation())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }

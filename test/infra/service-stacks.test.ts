@@ -4,7 +4,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { apiFunctions, functions, functionSpec, queueConsumers, queues, queueUrlVariable, steps, streamConsumers, table, type FunctionSpec } from '../../infra/catalog';
 import { minimumVisibilityTimeoutSeconds } from '../../infra/config/catalog-rules';
 import { stageConfig } from '../../infra/config/stages';
-import { LAZY_RUNTIME_MODULES } from '../../infra/constructs/node-function';
+import { installedPowertoolsVersion, LAZY_RUNTIME_MODULES, powertoolsLayerParameter } from '../../infra/constructs/node-function';
 import { pascal } from '../../infra/stacks/messaging-stack';
 import { RELAY_RETRY_ATTEMPTS } from '../../infra/stacks/workers-stack';
 import { assertResource, assertResourceCount, assertResourceProperties, resourcesOfType, synthesizeService, type StackKey, type SynthesizedService } from './support/service-app';
@@ -890,6 +890,15 @@ describe('bundles', () => {
     expect(bytes).toBeLessThanOrEqual(DELETE_CUSTOMER_BUDGET_BYTES);
   });
 
+  it('takes Powertools and the X-Ray SDK from the layer: imported by name, not bundled', () => {
+    const spec = functions.find((f) => f.name === 'delete-customer') as FunctionSpec;
+    const code = readFileSync(bundleOf(spec), 'utf8');
+    const imported = new Set([...code.matchAll(/\bfrom\s*"(@aws-lambda-powertools\/[a-z-]+(?:\/[a-z-]+)?|aws-xray-sdk-core)"/g)].map((m) => m[1]));
+    expect([...imported].sort()).toEqual(['@aws-lambda-powertools/logger', '@aws-lambda-powertools/metrics', '@aws-lambda-powertools/tracer', '@aws-lambda-powertools/tracer/middleware']);
+    // Bundled, the X-Ray SDK would bring its own segment classes with it.
+    expect(code).not.toContain('AWSXRay');
+  });
+
   it('bundles the AWS SDK, leaving out only the lazily loaded credential providers', () => {
     const spec = functions.find((f) => f.name === 'delete-customer') as FunctionSpec;
     const code = readFileSync(bundleOf(spec), 'utf8');
@@ -899,5 +908,24 @@ describe('bundles', () => {
     const referenced = [...new Set(loaded)];
     expect(referenced.length).toBeGreaterThan(0);
     expect(referenced.filter((name) => !LAZY_RUNTIME_MODULES.includes(name))).toEqual([]);
+  });
+});
+
+describe('the Powertools layer', () => {
+  it('is resolved from the public SSM parameter of the installed Powertools version, one parameter per stack', () => {
+    const version = installedPowertoolsVersion();
+    expect(version).toMatch(/^2\.\d+\.\d+$/);
+    for (const stack of ['api', 'workers'] as const) {
+      const parameters = Object.values(t[stack].toJSON().Parameters ?? {}) as { Type: string; Default?: string }[];
+      expect(parameters.filter((p) => p.Default === powertoolsLayerParameter(version))).toEqual([
+        { Type: 'AWS::SSM::Parameter::Value<String>', Default: `/aws/service/powertools/typescript/generic/all/${version}` },
+      ]);
+    }
+  });
+
+  it.each(functions.map((f) => [f.name, f] as const))('%s: runs with the layer and active tracing', (_name, spec) => {
+    const { resource } = lambdaOf(spec);
+    expect(resource.Properties.Layers).toEqual([{ Ref: expect.stringMatching(/^SsmParameterValue/) }]);
+    expect(resource.Properties.TracingConfig).toEqual({ Mode: 'Active' });
   });
 });

@@ -8,6 +8,7 @@ import {
 import { IdentityProviderError } from '../../domain/cascade-errors';
 import { errorName } from '../../domain/safe-error';
 import type { IdentityProvider, Login } from '../../workers/ports';
+import { traced } from '../../observability/tracer';
 
 /**
  * Attempts per Cognito call, the first included. The SDK's standard retry strategy classes
@@ -24,7 +25,7 @@ const REGION_OF_POOL = /^([a-z]{2}(?:-[a-z]+)+-\d)_/;
 /** The client the adapter is built with: the deliberate retry configuration, the pool's region when its id names one. */
 export function createCognitoClient(userPoolId: string, config: CognitoIdentityProviderClientConfig = {}): CognitoIdentityProviderClient {
   const region = REGION_OF_POOL.exec(userPoolId)?.[1];
-  return new CognitoIdentityProviderClient({ ...(region ? { region } : {}), maxAttempts: COGNITO_MAX_ATTEMPTS, retryMode: 'standard', ...config });
+  return traced(new CognitoIdentityProviderClient({ ...(region ? { region } : {}), maxAttempts: COGNITO_MAX_ATTEMPTS, retryMode: 'standard', ...config }));
 }
 
 type Operation = 'AdminUserGlobalSignOut' | 'AdminDisableUser' | 'AdminEnableUser';

@@ -6,6 +6,7 @@ import { sendDeletionEmail } from '../deletion-email';
 import type { ContactDirectory, MailSender } from '../ports';
 import { counted } from '../cascade-consumer';
 import { createStepConsumer, stepHandlerFromEnv, type StepConsumerPorts } from '../step-consumer';
+import { traced } from '../../observability/tracer';
 
 /** Step `email`: a plain-text deletion notice to the subject's address, through SES. */
 export function createSendEmailHandler(ports: StepConsumerPorts & { mail: MailSender; contacts: ContactDirectory; sender: string }) {
@@ -16,7 +17,7 @@ export function sendEmailFromEnv(env: Environment) {
   return stepHandlerFromEnv('email', env, createSendEmailHandler, (table) => ({
     // One code path everywhere: SES in AWS, the SES emulator in the local stack and the tests
     // (the SDK takes its endpoint from AWS_ENDPOINT_URL_SESV2 there).
-    mail: new SesMailSender(new SESv2Client({})),
+    mail: new SesMailSender(traced(new SESv2Client({}))),
     // The From address: an SES-verified identity in AWS.
     sender: requireEnv(env, 'MAIL_SENDER'),
     contacts: new DynamoDbContactDirectory(table.doc, table.tableName),
