@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Dashboard, GraphWidget, MathExpression, Metric, Stats, TextWidget, TreatMissingData, type IMetric, type IWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Operation, type ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -9,7 +9,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { purgeDue, RECONCILER_METRICS, reconcile, type QueueId } from '../catalog';
+import { purgeDue, RECONCILER_METRICS, reconcile, SERVICE_METRIC_DIMENSIONS, SERVICE_METRICS, tableLinksOf, type FunctionSpec, type QueueId } from '../catalog';
 import { retryWindowSeconds } from '../config/catalog-rules';
 import { SERVICE_NAME, slaSettingsOf, type StageConfig } from '../config/stages';
 import type { NodeFunction } from '../constructs/node-function';
@@ -72,6 +72,7 @@ export function queueAgeThresholdSeconds(queue: QueueWithDlq): number {
 export class MonitoringStack extends Stack {
   readonly alarms: Alarm[] = [];
   readonly topic: Topic | undefined;
+  readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     super(scope, id, props);
@@ -219,6 +220,8 @@ export class MonitoringStack extends Stack {
       });
     }
 
+    this.dashboard = this.createDashboard(props, reconcilerMetric);
+
     for (const relay of props.relays) {
       this.alarm(`${pascal(relay.spec.name)}IteratorAge`, {
         description: `The ${relay.spec.name} function is more than ${RELAY_ITERATOR_AGE_THRESHOLD.toMinutes()} minutes behind the table stream: the cascade is delayed.`,
@@ -227,6 +230,66 @@ export class MonitoringStack extends Stack {
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       });
     }
+  }
+
+  /**
+   * One dashboard of the stage: the business metrics (SERVICE_METRICS), then what the alarms watch (queues, DLQs, API,
+   * functions, overdue requests). Each business metric is read per publishing function (its `function_name`), so
+   * another stage's datapoints in the same account never mix in; a SEARCH per function draws one line per type, mode,
+   * code or step it published.
+   */
+  private createDashboard(props: MonitoringStackProps, reconcilerMetric: (metricName: string, statistic: 'Maximum' | 'Sum') => Metric): Dashboard {
+    const period = Duration.minutes(5);
+    const published = (metric: ServiceMetricKey, emitters: readonly NodeFunction[], statistic: string, label: string): IMetric[] =>
+      emitters.map(
+        (fn) =>
+          new MathExpression({
+            expression: serviceMetricSearch(metric, fn.function.functionName, statistic, period.toSeconds()),
+            label: `${fn.spec.name} ${label}`,
+            usingMetrics: {},
+            period,
+          }),
+      );
+    const emitters = (rule: (spec: FunctionSpec) => boolean) => props.functions.filter((fn) => rule(fn.spec));
+    const accepting = emitters(acceptsRequests);
+    const answering = emitters((spec) => spec.kind === 'api');
+    const stepping = emitters((spec) => spec.kind === 'queue-consumer');
+    const queues = Object.values(props.queues);
+    const graph = (title: string, left: IMetric[], options: { width?: number; right?: IMetric[]; stacked?: boolean } = {}) =>
+      new GraphWidget({ title, left, ...(options.right ? { right: options.right } : {}), width: options.width ?? 8, height: 6, stacked: options.stacked ?? false, period });
+
+    const rows: IWidget[][] = [
+      [new TextWidget({ markdown: `# Customer deletion (${props.config.stage})\nBusiness metrics: namespace \`${SERVICE_METRICS.namespace}\`, by publishing function. Alarms: this stage's monitoring stack.`, width: 24, height: 2 })],
+      [
+        graph('Deletions accepted (by type and mode)', published('deletionsAccepted', accepting, 'Sum', 'accepted'), { stacked: true }),
+        graph('Refusals (4xx, by code)', published('refusals', answering, 'Sum', 'refused'), { stacked: true }),
+        graph('Step failures (by step; will-retry or failed)', published('stepFailures', stepping, 'Sum', 'failed attempts'), { stacked: true }),
+      ],
+      [
+        graph('Time to SUCCESS (p50, p90)', [...published('timeToSuccess', stepping, 'p50', 'p50'), ...published('timeToSuccess', stepping, 'p90', 'p90')]),
+        graph('Time to access cut-off (p50, p90)', [...published('timeToAccessCutOff', stepping, 'p50', 'p50'), ...published('timeToAccessCutOff', stepping, 'p90', 'p90')]),
+        graph('Overdue requests (reconciler)', [reconcilerMetric(RECONCILER_METRICS.overdueRequests, 'Maximum')], {
+          right: [reconcilerMetric(RECONCILER_METRICS.republishedEvents, 'Sum')],
+        }),
+      ],
+      [
+        graph('Queue depth (visible messages)', queues.map((q) => q.queue.metricApproximateNumberOfMessagesVisible({ period, statistic: Stats.MAXIMUM, label: q.spec.id }))),
+        graph('Oldest message age (seconds)', queues.map((q) => q.queue.metricApproximateAgeOfOldestMessage({ period, statistic: Stats.MAXIMUM, label: q.spec.id }))),
+        graph('Dead-letter queue depth', [
+          ...queues.map((q) => q.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: Stats.MAXIMUM, label: `${q.spec.id} DLQ` })),
+          props.relayFailures.metricApproximateNumberOfMessagesVisible({ period, statistic: Stats.MAXIMUM, label: 'relay failures' }),
+        ]),
+      ],
+      [
+        graph('API 5xx and p99 latency', [props.api.metricServerError({ period, statistic: Stats.SUM, label: '5xx' })], {
+          width: 8,
+          right: [props.api.metricLatency({ period, statistic: Stats.p(99), label: 'p99 latency (ms)' })],
+        }),
+        graph('Function errors', props.functions.map((fn) => fn.function.metricErrors({ period, statistic: Stats.SUM, label: fn.spec.name })), { stacked: true }),
+        graph('Function duration (p99, ms)', props.functions.map((fn) => fn.function.metricDuration({ period, statistic: Stats.p(99), label: fn.spec.name }))),
+      ],
+    ];
+    return new Dashboard(this, 'Dashboard', { widgets: rows, defaultInterval: Duration.hours(3) });
   }
 
   private alarm(
@@ -250,4 +313,20 @@ export class MonitoringStack extends Stack {
     this.alarms.push(alarm);
     return alarm;
   }
+}
+
+type ServiceMetricKey = Exclude<keyof typeof SERVICE_METRICS, 'namespace'>;
+
+/** A function that can commit a request: every accepted request commits its outbox event (PutItem on OUTBOX#). */
+export function acceptsRequests(spec: Pick<FunctionSpec, 'links'>): boolean {
+  return tableLinksOf(spec).some((link) => link.actions.includes('PutItem') && link.keyPrefixes.includes('OUTBOX#'));
+}
+
+/**
+ * A CloudWatch SEARCH over one business metric of one function: its schema is the namespace and exactly the metric's
+ * dimensions (`service`, `function_name` and SERVICE_METRIC_DIMENSIONS), so each published combination is a line.
+ */
+export function serviceMetricSearch(metric: ServiceMetricKey, functionName: string, statistic: string, periodSeconds: number): string {
+  const schema = [SERVICE_METRICS.namespace, 'service', 'function_name', ...SERVICE_METRIC_DIMENSIONS[metric]].join(',');
+  return `SEARCH('{${schema}} MetricName="${SERVICE_METRICS[metric]}" function_name="${functionName}"', '${statistic}', ${periodSeconds})`;
 }
