@@ -66,6 +66,17 @@ export interface StageConfig {
     retention: RetentionDays;
     level: LogLevel;
   };
+  /** The operator console (infra/stacks/console-stack.ts: S3 behind CloudFront). `origin` is the one browser origin the
+   * API's CORS allows, `https://host` exactly as the browser sends it (no path, no trailing slash): the console's
+   * CloudFront domain (the stack's ConsoleOrigin output, known after its first deploy) or your own domain in front of
+   * it. A setting rather than a reference because the console stack already depends on the API stack (its config.json
+   * and CSP name the API's URL): the API taking the distribution's domain back would be a cycle. Unset, the API allows
+   * no browser origin and the deployed console cannot call it (synth warns). `clientId` is the OIDC client the
+   * console signs in as, written to its config.json. */
+  console?: {
+    origin?: string;
+    clientId?: string;
+  };
   /** Alarm notifications: when enabled, an SNS topic (KMS-encrypted) receives every alarm (and its return
    * to OK) and each listed address is subscribed to it. Alarms exist either way. A production stage must
    * notify someone: its addresses are not kept in this file but given at synth (`stageConfig`'s inputs:
@@ -222,6 +233,9 @@ export function placeholderFields(config: StageConfig): string[] {
 /** A Cognito user pool id: its region, an underscore, and an alphanumeric suffix (`us-east-1_EXAMPLE`). */
 export const COGNITO_USER_POOL_ID = /^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/;
 
+/** A browser's `Origin` for an https page: scheme, lower-case host, optional port; what CORS compares byte for byte. */
+export const CONSOLE_ORIGIN = /^https:\/\/[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:\d{1,5})?$/;
+
 export function validateStageConfig(config: StageConfig): void {
   const problems: string[] = [];
   problems.push(...authConfigProblems(config.auth));
@@ -239,6 +253,10 @@ export function validateStageConfig(config: StageConfig): void {
   }
   if (config.account !== undefined && !/^\d{12}$/.test(config.account)) problems.push('account must be a 12-digit AWS account id');
   if ((config.account === undefined) !== (config.region === undefined)) problems.push('pin account and region together, or neither');
+  if (config.console?.origin !== undefined && !CONSOLE_ORIGIN.test(config.console.origin)) {
+    problems.push('console.origin must be an https origin exactly as a browser sends it: https://host[:port], lower case, no path or trailing slash');
+  }
+  if (config.console?.clientId !== undefined && !/^[\w.+:-]{1,256}$/.test(config.console.clientId)) problems.push('console.clientId must be an OIDC client id (letters, digits, _ . + : -)');
   const invalidEmails = config.alarms.emails.filter((email) => !/^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(email));
   if (invalidEmails.length > 0) problems.push(`alarms.emails: not an e-mail address: ${invalidEmails.map((e) => JSON.stringify(e)).join(', ')}`);
   if (config.production && (!config.alarms.notify || config.alarms.emails.length === 0)) {

@@ -49,6 +49,7 @@ curl -i -X DELETE "${url}/customer/${example.customerId}" \\
     : `No customer of the seed can be deleted right away (none left ACTIVE with a parent and nothing blocking it${facts.persistDir ? '; --reset reloads the seed' : ''}).`;
   return `
 Customer deletion service running at ${url}  (ready in ${facts.readySeconds.toFixed(1)} s)
+  Console: ${url}/console/  (operator console; development sign-in: choose role, account and scopes)
   JWKS:    ${url}/.well-known/jwks.json
   Health:  ${url}/health
   Mail:    ${facts.sesEndpoint}/  (sent mail; as JSON: ${facts.sesEndpoint}/store)

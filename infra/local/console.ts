@@ -1,32 +1,16 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
+import { build } from 'esbuild';
 import { readLoginRecord } from '../../shared/adapters/identity/local-identity-provider';
-import { repoRoot } from './local-config';
+import { SCOPES } from '../../shared/domain/model';
+import { OPS_SCOPE } from '../../shared/domain/queue-operations';
+import { CONSOLE_DIR, CONSOLE_SECURITY_HEADERS, consoleBuildOptions } from './console-build';
 import { loadOrCreateSigningKey, mintToken } from './token-issuer';
 
+export { CONSOLE_CSP, CONSOLE_DIR, CONSOLE_SECURITY_HEADERS, consoleBuildOptions } from './console-build';
+
 type StoredKey = Awaited<ReturnType<typeof loadOrCreateSigningKey>>;
-
-/** The operator console's sources: static files beside a TypeScript entry bundled by esbuild. */
-export const CONSOLE_DIR = resolve(repoRoot, 'console');
-
-/** One bundle, built the same way for the local stack (in memory) and for the AWS deployment (`npm run console:build`). */
-export function consoleBuildOptions(): BuildOptions {
-  return {
-    entryPoints: [resolve(CONSOLE_DIR, 'src', 'main.tsx')],
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    platform: 'browser',
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    minify: true,
-    sourcemap: false,
-    legalComments: 'none',
-    logLevel: 'warning',
-  };
-}
 
 /** The bundle's text, built now (the local stack builds at start, so what it serves is never stale). */
 export async function buildConsoleBundle(): Promise<string> {
@@ -36,18 +20,11 @@ export async function buildConsoleBundle(): Promise<string> {
   return file.text;
 }
 
-/** What the console may load and call: its own origin only; no inline script, no framing. The same policy as CloudFront's. */
-export const CONSOLE_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
-export const CONSOLE_SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': CONSOLE_CSP,
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-};
-
 const MAX_DEV_TOKEN_BODY = 4096;
+
+/** What the development sign-in may mint: the service's roles and scopes, so a typo is refused rather than minted into a token every route then refuses. */
+export const DEV_ROLES: readonly string[] = ['ADMIN', 'MASTER', 'RESALE'];
+export const DEV_SCOPES: readonly string[] = [...Object.values(SCOPES), OPS_SCOPE];
 
 /**
  * The local stack's console: `/console/` (index.html, app.css, app.js, config.json) and the development sign-in's
@@ -89,6 +66,8 @@ export function consoleRoutes(options: { bundle: string; signingKey: StoredKey; 
       let input: { sub?: unknown; accountId?: unknown; role?: unknown; scope?: unknown };
       try {
         input = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof input;
+        // `null`, a number or an array parse too: only an object has the fields.
+        if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new TypeError('not an object');
       } catch {
         send(res, 400, 'application/json', JSON.stringify({ message: 'Body must be JSON: { sub, accountId, role, scope }' }));
         return true;
@@ -100,6 +79,17 @@ export function consoleRoutes(options: { bundle: string; signingKey: StoredKey; 
         send(res, 400, 'application/json', JSON.stringify({ message: 'sub and accountId are required (1-128 characters)' }));
         return true;
       }
+      const role = input.role === undefined ? undefined : text(input.role);
+      if (input.role !== undefined && (role === undefined || !DEV_ROLES.includes(role))) {
+        send(res, 400, 'application/json', JSON.stringify({ message: `role must be one of ${DEV_ROLES.join(', ')}` }));
+        return true;
+      }
+      const scopes = typeof input.scope === 'string' ? input.scope.split(' ').filter((s) => s !== '') : [];
+      const unknownScopes = scopes.filter((s) => !DEV_SCOPES.includes(s));
+      if ((input.scope !== undefined && typeof input.scope !== 'string') || unknownScopes.length > 0) {
+        send(res, 400, 'application/json', JSON.stringify({ message: `scope must be space-separated scopes of ${DEV_SCOPES.join(', ')}${unknownScopes.length > 0 ? `; unknown: ${unknownScopes.join(', ')}` : ''}` }));
+        return true;
+      }
       const disabled = readLoginRecord(options.loginRecordFile).disabled[sub];
       if (disabled) {
         send(res, 403, 'application/json', JSON.stringify({ message: `Login ${sub} was disabled by deletion request ${disabled.requestId}; no token minted` }));
@@ -108,8 +98,8 @@ export function consoleRoutes(options: { bundle: string; signingKey: StoredKey; 
       const token = await mintToken(options.signingKey, {
         sub,
         accountId,
-        ...(text(input.role) ? { role: text(input.role) } : {}),
-        ...(typeof input.scope === 'string' ? { scope: input.scope.slice(0, 512) } : {}),
+        ...(role !== undefined ? { role } : {}),
+        ...(typeof input.scope === 'string' ? { scope: scopes.join(' ') } : {}),
       });
       send(res, 200, 'application/json', JSON.stringify({ token }));
       return true;

@@ -1,6 +1,6 @@
-import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type CorsPreflightOptions } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -41,6 +41,23 @@ export const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 );
 
 /**
+ * CORS for the operator console, the one browser client: exactly its origin (no wildcard), the methods and the two
+ * request headers it sends (the bearer token and a JSON body), no credentials (the token travels in a header, never a
+ * cookie). The origin is the stage's `console.origin`, not the console stack's distribution: that stack reads this
+ * API's URL (config.json, CSP), so the reverse reference would make a cycle (StageConfig.console says more).
+ * API Gateway answers the preflight itself and adds the headers to every response.
+ */
+export function consoleCors(origin: string): CorsPreflightOptions {
+  return {
+    allowOrigins: [origin],
+    allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
+    allowHeaders: ['authorization', 'content-type'],
+    allowCredentials: false,
+    maxAge: Duration.hours(1),
+  };
+}
+
+/**
  * The HTTP API and the functions behind its routes, one Lambda integration per catalog route.
  * Tokens are verified inside the functions (jose, against the configured JWKS), not by an
  * API Gateway authorizer: the functions need the verified claims for role, scope and hierarchy
@@ -64,6 +81,7 @@ export class ApiStack extends Stack {
       description: `Customer deletion API (${config.stage})`,
       // The stage is declared below, with throttling and access logs.
       createDefaultStage: false,
+      ...(config.console?.origin !== undefined ? { corsPreflight: consoleCors(config.console.origin) } : {}),
     });
 
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: config.logs.retention, removalPolicy });

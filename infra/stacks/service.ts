@@ -6,6 +6,7 @@ import type { EnvironmentValues } from '../config/lambda-environment';
 import type { LinkResources } from '../constructs/node-function';
 import { retentionSecondsOf, SERVICE_NAME, slaSettingsOf, type StageConfig } from '../config/stages';
 import { ApiStack } from './api-stack';
+import { ConsoleStack } from './console-stack';
 import { DataStack } from './data-stack';
 import { MessagingStack } from './messaging-stack';
 import { MonitoringStack } from './monitoring-stack';
@@ -20,6 +21,7 @@ export interface ServiceStacks {
   workers: WorkersStack;
   monitoring: MonitoringStack;
   keys: KeysStack;
+  console: ConsoleStack;
 }
 
 /**
@@ -95,9 +97,12 @@ export function createServiceStacks(scope: Construct, config: StageConfig, env?:
     relays: workers.relays,
   });
 
-  for (const stack of [data, messaging, api, workers, monitoring]) {
+  // The operator console reads the API's URL (its config.json and CSP): it depends on the API stack, never the reverse.
+  const consoleStack = new ConsoleStack(scope, `${prefix}-console`, { ...common, ...name('console'), config, apiEndpoint: api.api.apiEndpoint });
+
+  for (const stack of [data, messaging, api, workers, monitoring, consoleStack]) {
     Tags.of(stack).add('service', SERVICE_NAME);
     Tags.of(stack).add('stage', config.stage);
   }
-  return { data, messaging, api, workers, monitoring, keys };
+  return { data, messaging, api, workers, monitoring, keys, console: consoleStack };
 }

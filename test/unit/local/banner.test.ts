@@ -51,6 +51,12 @@ describe('bannerText', () => {
     expect(text).toContain('Mail:    http://127.0.0.1:8005/  (sent mail; as JSON: http://127.0.0.1:8005/store)');
   });
 
+  it('prints the operator console\'s address on the stack\'s own origin', () => {
+    const text = bannerText({ ...facts, example: undefined });
+
+    expect(text).toContain('Console: http://127.0.0.1:3000/console/  (operator console; development sign-in: choose role, account and scopes)');
+  });
+
   it('says there is nothing to delete, and how to start afresh when persisted', () => {
     const text = bannerText({ ...facts, persistDir: '/data', example: undefined });
 
