@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { type CfnResource, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Alarm, ComparisonOperator, Dashboard, GraphWidget, MathExpression, Metric, Stats, TextWidget, TreatMissingData, type IMetric, type IWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -289,7 +289,11 @@ export class MonitoringStack extends Stack {
         graph('Function duration (p99, ms)', props.functions.map((fn) => fn.function.metricDuration({ period, statistic: Stats.p(99), label: fn.spec.name }))),
       ],
     ];
-    return new Dashboard(this, 'Dashboard', { widgets: rows, defaultInterval: Duration.hours(3) });
+    const dashboard = new Dashboard(this, 'Dashboard', { widgets: rows, defaultInterval: Duration.hours(3) });
+    // The stage's tags reach the dashboard (AWS::CloudWatch::Dashboard takes Tags, as CDK's generated L1 says), but
+    // cfn-lint 1.51's schema predates them (E3002 "Tags was unexpected"): acknowledged on this one resource only.
+    (dashboard.node.defaultChild as CfnResource).addMetadata('cfn-lint', { config: { ignore_checks: ['E3002'] } });
+    return dashboard;
   }
 
   private alarm(
