@@ -38,6 +38,8 @@ const devValues: EnvironmentValues = {
   lifecycle: { retentionSeconds: 30 * 24 * 3600 },
   sla: { completionSlaHours: 24, republishAfterMinutes: 15 },
   logLevel: stages.dev.logs.level,
+  // The operator's queue functions (ops-queues, ops-redrive) read the DLQ URLs and how a DLQ is moved back.
+  stepQueues: { dlqUrls: Object.fromEntries(queues.map((q) => [q.id, `https://sqs.example/${q.id}-dlq`])) as Record<QueueId, string>, redrive: 'sqs-move-task' },
 };
 
 describe('stage configuration', () => {
