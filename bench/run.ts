@@ -64,7 +64,7 @@ const RESULTS_FILE = resolve(REPO_ROOT, 'bench-results.json');
 const FULL = process.argv.includes('--full');
 const SCALE_SETTINGS: ScaleSettings = FULL
   ? { roundTripsPerCell: 10, conflictChildren: 50_000, conflictSamples: 20, bulkRounds: 3, bulkPerRound: 1000, cascadeRounds: 3, cascadeDevices: 10_000, full: { devices: 10_000, sessions: 10_000, logins: 1000 } }
-  : { roundTripsPerCell: 5, conflictChildren: 10_000, conflictSamples: 20, bulkRounds: 3, bulkPerRound: 200, cascadeRounds: 3, cascadeDevices: 2000, full: { devices: 2000, sessions: 2000, logins: 200 } };
+  : { roundTripsPerCell: 5, conflictChildren: 5000, conflictSamples: 20, bulkRounds: 3, bulkPerRound: 100, cascadeRounds: 3, cascadeDevices: 1000, full: { devices: 1000, sessions: 1000, logins: 100 } };
 const BULK_RATIO_GOAL = 0.7;
 const CASCADE_RATIO_GOAL = 0.8;
 
