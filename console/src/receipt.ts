@@ -58,23 +58,5 @@ export async function verifyReceipt(jws: string, requestId: string, jwks: { keys
   return { kid: header.kid ?? '', payload };
 }
 
-/** What a verified receipt proves, in plain lines (as `npm run receipt -- verify` says it). */
-export function describeReceipt({ kid, payload }: { kid: string; payload: ReceiptPayload }): string[] {
-  const subject =
-    payload.subject.type === 'user'
-      ? `user ${payload.subject.userId} of customer ${payload.subject.customerId}`
-      : payload.subject.type === 'batch'
-        ? `a batch of ${payload.subject.size} customers (each deletion has its own receipt)`
-        : `customer ${payload.subject.customerId}`;
-  const lines = [
-    `Signed by ${payload.iss} (key ${kid}) at ${new Date(payload.iat * 1000).toISOString()}.`,
-    `Request ${payload.jti}: ${payload.type} (${payload.mode}) of ${subject}, asked by ${payload.actor.sub} (${payload.actor.role}, account ${payload.actor.accountId}).`,
-  ];
-  if (payload.reason !== undefined) lines.push(`Reason: ${payload.reason}${payload.ticket !== undefined ? ` (ticket ${payload.ticket})` : ''}`);
-  lines.push(`Requested at ${payload.requestedAt}; completed at ${payload.completedAt}.`);
-  if (payload.accessRevokedAt !== undefined) lines.push(`Access ended at ${payload.accessRevokedAt}.`);
-  for (const [name, step] of Object.entries(payload.steps)) lines.push(`Step ${name}: ${step.status} at ${step.completedAt}${step.count !== undefined ? ` (${step.count} changed)` : ''}.`);
-  lines.push(`Erased: ${payload.erased.length > 0 ? payload.erased.join(', ') : 'nothing'}.`);
-  for (const kept of payload.retained) lines.push(`Retained: ${kept.what} (${kept.basis}).`);
-  return lines;
-}
+/** What a verified receipt proves: the same lines as `npm run receipt -- verify` prints. */
+export { describeReceipt } from '../../shared/receipts/describe';

@@ -2,6 +2,8 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet
 import { RECEIPT_TYPE, type ReceiptPayload } from '../domain/receipt';
 import { RECEIPT_ALG } from './jws';
 
+export { describeReceipt } from './describe';
+
 export interface VerifiedReceipt {
   kid: string;
   payload: ReceiptPayload;
@@ -23,26 +25,3 @@ export async function verifyReceipt(jws: string, jwks: JSONWebKeySet): Promise<V
   return { kid: header.kid, payload: receipt };
 }
 
-/** What a verified receipt proves, in plain lines. */
-export function describeReceipt({ kid, payload }: VerifiedReceipt): string[] {
-  const subject =
-    payload.subject.type === 'user'
-      ? `user ${payload.subject.userId} of customer ${payload.subject.customerId}`
-      : payload.subject.type === 'batch'
-        ? `a batch of ${payload.subject.size} customers (each deletion has its own receipt)`
-        : `customer ${payload.subject.customerId}`;
-  const lines = [
-    `Valid deletion receipt signed by ${payload.iss} (key ${kid}) at ${new Date(payload.iat * 1000).toISOString()}.`,
-    `Request ${payload.jti}: ${payload.type} (${payload.mode}) of ${subject}, asked by ${payload.actor.sub} (${payload.actor.role}, account ${payload.actor.accountId}).`,
-  ];
-  if (payload.reason !== undefined) lines.push(`Reason: ${payload.reason}${payload.ticket !== undefined ? ` (ticket ${payload.ticket})` : ''}`);
-  else if (payload.ticket !== undefined) lines.push(`Ticket: ${payload.ticket}`);
-  lines.push(`Requested at ${payload.requestedAt}; completed at ${payload.completedAt}.`);
-  if (payload.accessRevokedAt !== undefined) lines.push(`Access ended at ${payload.accessRevokedAt}.`);
-  for (const [name, step] of Object.entries(payload.steps)) {
-    lines.push(`  step ${name}: ${step.status} at ${step.completedAt}${step.count !== undefined ? ` (${step.count} changed)` : ''}`);
-  }
-  lines.push(`Erased: ${payload.erased.length > 0 ? payload.erased.join(', ') : 'nothing'}.`);
-  for (const kept of payload.retained) lines.push(`Retained: ${kept.what} (${kept.basis}).`);
-  return lines;
-}

@@ -63,7 +63,7 @@ describe('the file-key signer (local stack)', () => {
     expect(verified.payload).toEqual(payload);
     const lines = describeReceipt(verified).join('\n');
     expect(lines).toContain('Request req-42: user.delete (hard) of user u-1 of customer acme');
-    expect(lines).toContain('step devices: SUCCESS at 2026-01-01T00:00:04.000Z (3 changed)');
+    expect(lines).toContain('Step devices: SUCCESS at 2026-01-01T00:00:04.000Z (3 changed).');
     expect(lines).toContain('Erased: user.name, user.email.');
     expect(lines).toContain('Retained: audit trail (legal obligation (GDPR Art. 17(3)(b))).');
   });
