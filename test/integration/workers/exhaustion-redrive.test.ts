@@ -1,3 +1,4 @@
+import { stepByName } from '../../../infra/catalog';
 import { createEndSessionsHandler } from '../../../shared/workers/steps/end-sessions';
 import { redriveDlq } from '../../../infra/local/redrive';
 import { requestItem, sessionItem } from '../../../shared/adapters/dynamodb/items';
@@ -7,6 +8,9 @@ import { VpnGatewayError } from '../../../shared/domain/cascade-errors';
 import type { VpnSessionGateway } from '../../../shared/workers/ports';
 import { cascadeEventFactory, requestForEvent } from '../../fixtures/cascade-events';
 import { pollerFor, stepPorts, pollUntil, putItems, queueDepth, readCustomerItems, readRequest, sendBody, workerTestBed, type TestBed } from './harness';
+
+/** Deliveries before the DLQ, as the sessions step's queue declares them. */
+const MAX_RECEIVES = stepByName('sessions').queue.maxReceiveCount;
 
 describe('end-sessions: retries exhausted, then redriven', () => {
   let bed: TestBed;
@@ -50,9 +54,10 @@ describe('end-sessions: retries exhausted, then redriven', () => {
     const rest = await pollUntil(poller, async () => (await queueDepth(bed.sqs, queue.dlqUrl)) === 1);
 
     // Assess
-    expect(rest.map((o) => o.failed)).toEqual([1, 1]);
+    // Every delivery up to the queue's declared maxReceiveCount fails, one message each.
+    expect(rest.map((o) => o.failed)).toEqual(Array<number>(MAX_RECEIVES - 1).fill(1));
     const failed = await readRequest(bed.doc, bed.tableName, event.requestId);
-    expect(failed.steps.sessions).toMatchObject({ status: 'FAILED', attempts: 3, lastError: 'VPN gateway unavailable' });
+    expect(failed.steps.sessions).toMatchObject({ status: 'FAILED', attempts: MAX_RECEIVES, lastError: 'VPN gateway unavailable' });
     expect(failed.status).toBe('FAILED');
     expect(await queueDepth(bed.sqs, queue.url)).toBe(0);
 
@@ -66,7 +71,7 @@ describe('end-sessions: retries exhausted, then redriven', () => {
     expect(after).toEqual([{ received: 1, deleted: 1, failed: 0, wholeBatchFailed: false }]);
     const recovered = await readRequest(bed.doc, bed.tableName, event.requestId);
     // Redriven and now working: the step's error is cleared and it counts the two sessions it ended.
-    expect(recovered.steps.sessions).toMatchObject({ status: 'SUCCESS', attempts: 4, count: 2 });
+    expect(recovered.steps.sessions).toMatchObject({ status: 'SUCCESS', attempts: MAX_RECEIVES + 1, count: 2 });
     expect(recovered.steps.sessions).not.toHaveProperty('lastError');
     expect(recovered.status).toBe('SUCCESS');
     const sessions = await readCustomerItems(bed.doc, bed.tableName, customerId, keys.prefixes.session);
