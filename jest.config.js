@@ -1,5 +1,8 @@
 /** Unit tests never touch the network; integration tests share one DynamoDB Local and one SQS
  * emulator started by the global setup (each test file makes its own uniquely named tables/queues). */
+// The SDK's warning that its releases after January 2027 need Node 22 (README "Node versions") would
+// otherwise print once per test file: said once in the README, not 100 times here. Workers inherit it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest'] };
 // jose and middy ship ESM only: let swc turn them into CommonJS too.
 const transformIgnorePatterns = ['/node_modules/(?!(jose|@middy)/)'];
