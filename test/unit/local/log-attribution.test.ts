@@ -1,3 +1,5 @@
+// First, before the logger is built: a fresh process's environment (see the file).
+import './fresh-lambda-env';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Context } from 'aws-lambda';
 import { invokeWithTimeout } from '../../../infra/local/lambda-runtime';
