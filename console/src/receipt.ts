@@ -1,26 +1,12 @@
+import type { DescribedReceipt } from '../../shared/receipts/describe';
 /**
  * A deletion receipt verified in the browser, with WebCrypto only: the compact JWS's ES256 signature
  * (raw r‖s, as WebCrypto's ECDSA expects) over `header.payload`, with the key the header's `kid` names in
  * the published receipt JWKS; `typ` must be `deletion-receipt+jwt` and `jti` the request's id.
  */
 
-export interface ReceiptPayload {
-  iss: string;
-  jti: string;
-  iat: number;
-  type: string;
-  mode: string;
-  subject: { type: string; customerId?: string; userId?: string; size?: number };
-  actor: { sub: string; role: string; accountId: string };
-  reason?: string;
-  ticket?: string;
-  requestedAt: string;
-  completedAt: string;
-  accessRevokedAt?: string;
-  steps: Record<string, { status: string; completedAt: string; count?: number }>;
-  erased: string[];
-  retained: { what: string; basis: string }[];
-}
+/** The payload a receipt carries: the one shape `describeReceipt` reads (shared/receipts/describe.ts). */
+export type ReceiptPayload = DescribedReceipt['payload'];
 
 interface Jwk {
   kty: string;
