@@ -6,7 +6,7 @@ import { DynamoDbLoginDirectory } from '../../../shared/adapters/dynamodb/login-
 import type { IdentityProvider, Login } from '../../../shared/workers/ports';
 import { createDisableLoginsHandler } from '../../../shared/workers/steps/disable-logins';
 import { createRevokeDevicesHandler } from '../../../shared/workers/steps/revoke-devices';
-import { cascadeEventFactory, requestForEvent } from '../../fixtures/cascade-events';
+import { cascadeEventFactory, pendingStep, requestForEvent } from '../../fixtures/cascade-events';
 import { sqsEventFactory, sqsRecordFactory } from '../../unit/workers/factories';
 import { putItems, readCustomerItems, readRequest, stepPorts, workerTestBed, type TestBed } from './harness';
 
@@ -122,5 +122,46 @@ describe('a cascade consumer cut short resumes without redoing finished items', 
     expect(calls.size).toBe(200);
     expect([...calls.values()].every((n) => n === 1)).toBe(true);
     expect((await checkpoint.done({ requestId: event.requestId, eventId: event.eventId })).size).toBe(200);
+  }, 60_000);
+
+  it('identity on a restore: 200 ACTIVE logins, the first run stops at its time budget after 80, the retry enables only the other 120', async () => {
+    // Prepare: a restore of a customer whose 200 logins the deletion left ACTIVE in the table (disabled at the provider)
+    const event = cascadeEventFactory({ eventType: 'customer.restored', subject: { type: 'customer', customerId: 'scale-restore' } });
+    const logins = Array.from({ length: 200 }, (_, i) => userItem({ id: `login-${String(i).padStart(3, '0')}`, customerId: 'scale-restore', name: `R ${i}`, email: `r${i}@example.invalid` }));
+    await putItems(bed.doc, bed.tableName, [customerItem({ id: 'scale-restore', parentId: null, name: 'S', email: 's@example.invalid', activeSubscriptions: 0 }, 0), ...logins, requestItem(requestForEvent(event, { type: 'customer.restore', steps: { identity: pendingStep(), email: pendingStep() } }))]);
+    const enables = new Map<string, number>();
+    const provider: IdentityProvider = {
+      signOutAndDisable: async () => {
+        throw new Error('a restore disables nothing');
+      },
+      enable: async (login: Login) => {
+        enables.set(login.id, (enables.get(login.id) ?? 0) + 1);
+        return 'enabled';
+      },
+    };
+    const checkpoint = new DynamoDbStepCheckpoint(bed.doc, bed.tableName, 'identity');
+    const handlerWith = (budget: { budgetMs: number; now?: () => number }) =>
+      createDisableLoginsHandler({ ...stepPorts(bed, 'identity'), identity: provider, logins: new DynamoDbLoginDirectory(bed.doc, bed.tableName), checkpoint, budget });
+
+    // Act 1: a budget of 3 clock reads (one when the run starts, one before each chunk of 40): two chunks, then spent
+    const first = await handlerWith({ budgetMs: 3, now: tickingClock() })(sqsEventFactory([sqsRecordFactory(event, { messageId: 'm-3', receiveCount: 1 })]));
+
+    // Assess 1: retried, 80 enabled and checkpointed, the step PENDING with the budget as its error
+    expect(first).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-3' }] });
+    expect(enables.size).toBe(80);
+    expect((await checkpoint.done({ requestId: event.requestId, eventId: event.eventId })).size).toBe(80);
+    const step = (await readRequest(bed.doc, bed.tableName, event.requestId)).steps.identity;
+    expect(step).toMatchObject({ status: 'PENDING', attempts: 1 });
+    expect(step?.lastError).toMatch(/^Time budget spent with 120 of 200 logins left/);
+
+    // Act 2: the retry, with a whole budget
+    const second = await handlerWith({ budgetMs: 25_000 })(sqsEventFactory([sqsRecordFactory(event, { messageId: 'm-3', receiveCount: 2 })]));
+
+    // Assess 2: done; every login enabled exactly once over both runs, the step counting all 200
+    expect(second).toEqual({ batchItemFailures: [] });
+    expect(enables.size).toBe(200);
+    expect([...enables.values()].every((n) => n === 1)).toBe(true);
+    expect((await checkpoint.done({ requestId: event.requestId, eventId: event.eventId })).size).toBe(200);
+    expect((await readRequest(bed.doc, bed.tableName, event.requestId)).steps.identity).toMatchObject({ status: 'SUCCESS', count: 200 });
   }, 60_000);
 });
