@@ -3,16 +3,9 @@
  * localStorage or a cookie, so it ends with the tab), and every refusal turned into words from the
  * envelope the API answered with (v1 `message`/`code`, v2 `errorMessage`/`errorCode`, API Gateway's `message`).
  */
+import type { ConsoleConfig } from './config';
 
-export interface ConsoleConfig {
-  /** The API's base URL; empty: the console's own origin (the local stack serves both). */
-  apiUrl: string;
-  /** Shown by the local stack only: a development sign-in that mints through the local issuer. */
-  devSignIn: boolean;
-  /** The stage's OIDC issuer, for the authorization-code sign-in (AWS). */
-  issuer?: string;
-  clientId?: string;
-}
+export type { ConsoleConfig } from './config';
 
 export interface Session {
   token: string;
@@ -20,6 +13,8 @@ export interface Session {
   role: string;
   accountId: string;
   scopes: string[];
+  /** When the token expires (ms since epoch): the page signs out then, saying why. */
+  expiresAt?: number;
 }
 
 let session: Session | undefined;
@@ -42,7 +37,7 @@ export class ApiError extends Error {
   }
 }
 
-let config: ConsoleConfig = { apiUrl: '', devSignIn: false };
+let config: ConsoleConfig = { apiUrl: '' };
 export const consoleConfig = (): ConsoleConfig => config;
 
 export async function loadConfig(): Promise<ConsoleConfig> {

@@ -1,11 +1,9 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, consoleConfig, currentSession, loadConfig, setSession, type Session } from './api';
+import { consoleConfig, currentSession, loadConfig, setSession, type Session } from './api';
+import { beginSignIn, completeSignIn } from './sign-in';
 import { ErrorBox, useAction } from './ui';
 import { CustomerView, OpsView, RequestsView, RequestView } from './views';
-
-/** Every scope an operator's token may carry (SPEC "Identity"). */
-const SCOPES = ['customers:read', 'customers:delete', 'customers:purge', 'customers:restore', 'customers:hold', 'users:delete', 'audit:read', 'ops:redrive'];
 
 /** Hash routes: the console is static files, so the server never sees a route. */
 function useRoute(): string {
@@ -19,63 +17,31 @@ function useRoute(): string {
 }
 
 /**
- * The local stack's development sign-in: choose who to be; the local issuer mints the token (a route the
- * local stack alone serves). In AWS the console signs in with the stage's issuer instead.
+ * Sign-in with the stage's issuer (authorization code + PKCE, ./sign-in.ts). Locally the issuer is the local stack's
+ * authorization server, whose page is the development sign-in (role, account, scopes). The answer's refusal, if the
+ * issuer gave one, is shown in words above the button.
  */
-function DevSignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
-  const [role, setRole] = useState('ADMIN');
-  const [accountId, setAccountId] = useState('platform');
-  const [sub, setSub] = useState('operator-1');
-  const [scopes, setScopes] = useState<string[]>(SCOPES);
+function SignIn({ refusal }: { refusal?: unknown }) {
+  const signIn = consoleConfig().signIn;
   const action = useAction();
-  const submit = (e: Event) => {
-    e.preventDefault();
-    void action.run(async () => {
-      const { token } = await api<{ token: string }>('POST', '/console/dev/token', { sub, accountId, role, scope: scopes.join(' ') });
-      onSignedIn({ token, sub, role, accountId, scopes });
-      return 'Signed in.';
-    });
-  };
+  if (!signIn) {
+    return (
+      <p class="error" role="alert">
+        Sign-in is not configured for this stage: set console.clientId, console.authorizationEndpoint and console.tokenEndpoint in
+        infra/config/stages.ts and deploy again (README "Operator console").
+      </p>
+    );
+  }
   return (
-    <form class="card" onSubmit={submit} aria-labelledby="signin-title">
-      <h2 id="signin-title">Development sign-in (local stack only)</h2>
-      <p class="muted">The local token issuer mints a token for whoever you choose. The token stays in this tab's memory.</p>
-      <div class="row">
-        <label>
-          Role
-          <select value={role} onChange={(e) => setRole(e.currentTarget.value)}>
-            <option>ADMIN</option>
-            <option>MASTER</option>
-            <option>RESALE</option>
-          </select>
-        </label>
-        <label>
-          Account
-          <input value={accountId} onInput={(e) => setAccountId(e.currentTarget.value)} required />
-        </label>
-        <label>
-          Subject (login)
-          <input value={sub} onInput={(e) => setSub(e.currentTarget.value)} required />
-        </label>
-      </div>
-      <fieldset>
-        <legend>Scopes</legend>
-        {SCOPES.map((scope) => (
-          <label class="check" key={scope}>
-            <input
-              type="checkbox"
-              checked={scopes.includes(scope)}
-              onChange={(e) => setScopes(e.currentTarget.checked ? [...scopes, scope] : scopes.filter((s) => s !== scope))}
-            />
-            {scope}
-          </label>
-        ))}
-      </fieldset>
-      <button type="submit" disabled={action.busy}>
-        Sign in
+    <section aria-labelledby="signin-title">
+      <h2 id="signin-title">Sign in</h2>
+      <ErrorBox error={refusal} />
+      <p class="muted">The console signs you in with {signIn.provider}. Your token stays in this tab's memory; closing the tab signs you out.</p>
+      <button type="button" disabled={action.busy} onClick={() => void action.run(async () => (await beginSignIn(signIn), 'Going to the sign-in page…'))}>
+        Sign in with {signIn.provider}
       </button>
       {action.outcome}
-    </form>
+    </section>
   );
 }
 
@@ -101,13 +67,23 @@ function CustomerLookup() {
   );
 }
 
-function App() {
+function App({ refusal }: { refusal?: unknown }) {
   const route = useRoute();
   const [session, setLocal] = useState<Session | undefined>(currentSession());
+  const [ended, setEnded] = useState<unknown>(refusal);
   const signIn = (s: Session | undefined) => {
     setSession(s);
     setLocal(s);
   };
+  // The token's end is the session's: sign out then, and say so, rather than let every call fail with a 401.
+  useEffect(() => {
+    if (session?.expiresAt === undefined) return;
+    const timer = setTimeout(() => {
+      signIn(undefined);
+      setEnded(new Error('Your session ended: the access token expired. Sign in again.'));
+    }, Math.max(0, session.expiresAt - Date.now()));
+    return () => clearTimeout(timer);
+  }, [session]);
   const link = (href: string, label: string) => (
     <a href={`#${href}`} aria-current={route === href || route.startsWith(`${href}/`) ? 'page' : undefined}>
       {label}
@@ -115,13 +91,7 @@ function App() {
   );
   let view;
   if (!session) {
-    view = consoleConfig().devSignIn ? (
-      <DevSignIn onSignedIn={signIn} />
-    ) : (
-      <p class="error" role="alert">
-        Sign-in with the stage's identity provider is not available in this build of the console.
-      </p>
-    );
+    view = <SignIn refusal={ended} />;
   } else if (route.startsWith('/requests/')) view = <RequestView requestId={decodeURIComponent(route.slice('/requests/'.length))} />;
   else if (route.startsWith('/customers/')) view = <CustomerView customerId={decodeURIComponent(route.slice('/customers/'.length))} />;
   else if (route === '/ops') view = <OpsView />;
@@ -139,7 +109,7 @@ function App() {
         {session ? (
           <span class="who">
             {session.sub} ({session.role}, {session.accountId}){' '}
-            <button type="button" onClick={() => signIn(undefined)}>
+            <button type="button" onClick={() => (signIn(undefined), setEnded(undefined))}>
               Sign out
             </button>
           </span>
@@ -159,7 +129,18 @@ const show = (view: Parameters<typeof render>[0]) => {
   root.textContent = '';
   render(view, root);
 };
-loadConfig().then(
-  () => show(<App />),
+/** The configuration first; then, if this load is the issuer's answer, the session it brings (or its refusal). */
+async function start(): Promise<unknown> {
+  const config = await loadConfig();
+  if (!config.signIn) return undefined;
+  try {
+    setSession(await completeSignIn(config.signIn));
+    return undefined;
+  } catch (refusal) {
+    return refusal;
+  }
+}
+start().then(
+  (refusal) => show(<App refusal={refusal} />),
   (error: unknown) => show(<ErrorBox error={error} />),
 );

@@ -1,5 +1,15 @@
 import { NOT_APPLICABLE } from '../../shared/auth/config';
+import { SCOPES } from '../../shared/domain/model';
+import { OPS_SCOPE } from '../../shared/domain/queue-operations';
 import type { TOKEN_VERIFIER_VARIABLES } from '../catalog';
+
+/** Every scope an operator's token may carry (SPEC "Identity"): what the console asks its issuer for. */
+export const OPERATOR_SCOPES: readonly string[] = [...Object.values(SCOPES), OPS_SCOPE];
+
+/** The operator scopes as a stage's issuer names them: a Cognito pool's carry its resource server's prefix. */
+export function issuerScopes(auth: AuthConfig): string[] {
+  return auth.kind === 'cognito' ? OPERATOR_SCOPES.map((scope) => `${auth.resourceServer}/${scope}`) : [...OPERATOR_SCOPES];
+}
 
 /**
  * A stage's bearer-token issuer (SPEC "Cognito as the issuer"), and the `token-verifier` link's

@@ -71,11 +71,17 @@ export interface StageConfig {
    * CloudFront domain (the stack's ConsoleOrigin output, known after its first deploy) or your own domain in front of
    * it. A setting rather than a reference because the console stack already depends on the API stack (its config.json
    * and CSP name the API's URL): the API taking the distribution's domain back would be a cycle. Unset, the API allows
-   * no browser origin and the deployed console cannot call it (synth warns). `clientId` is the OIDC client the
-   * console signs in as, written to its config.json. */
+   * no browser origin and the deployed console cannot call it (synth warns).
+   *
+   * Sign-in (authorization code + PKCE, written to the console's config.json): `clientId` is the console's public
+   * client at the issuer (no secret; its allowed callback URL the console's URL, `origin` + `/`), and the issuer's
+   * `authorizationEndpoint` and `tokenEndpoint` (for a Cognito pool, its domain's `/oauth2/authorize` and
+   * `/oauth2/token`). The three go together; without them the deployed console says sign-in is not configured. */
   console?: {
     origin?: string;
     clientId?: string;
+    authorizationEndpoint?: string;
+    tokenEndpoint?: string;
   };
   /** Alarm notifications: when enabled, an SNS topic (KMS-encrypted) receives every alarm (and its return
    * to OK) and each listed address is subscribed to it. Alarms exist either way. A production stage must
@@ -234,6 +240,27 @@ export function placeholderFields(config: StageConfig): string[] {
 export const COGNITO_USER_POOL_ID = /^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/;
 
 /** A browser's `Origin` for an https page: scheme, lower-case host, optional port; what CORS compares byte for byte. */
+/** What is wrong with a stage's console sign-in settings: the three go together, the endpoints are https URLs. */
+function consoleSignInProblems(settings: StageConfig['console']): string[] {
+  const problems: string[] = [];
+  const { clientId, authorizationEndpoint, tokenEndpoint } = settings ?? {};
+  const given = [clientId, authorizationEndpoint, tokenEndpoint].filter((v) => v !== undefined).length;
+  if (given !== 0 && given !== 3) problems.push('console.clientId, console.authorizationEndpoint and console.tokenEndpoint go together: set all three for the console\'s sign-in, or none');
+  if (clientId !== undefined && !/^[\w.+:-]{1,256}$/.test(clientId)) problems.push('console.clientId must be an OIDC client id (letters, digits, _ . + : -)');
+  for (const [name, url] of [['authorizationEndpoint', authorizationEndpoint], ['tokenEndpoint', tokenEndpoint]] as const) {
+    if (url !== undefined && !isHttpsUrl(url)) problems.push(`console.${name} must be an https URL (the issuer's ${name === 'tokenEndpoint' ? 'token' : 'authorization'} endpoint)`);
+  }
+  return problems;
+}
+
+function isHttpsUrl(text: string): boolean {
+  try {
+    return new URL(text).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 export const CONSOLE_ORIGIN = /^https:\/\/[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:\d{1,5})?$/;
 
 export function validateStageConfig(config: StageConfig): void {
@@ -256,7 +283,7 @@ export function validateStageConfig(config: StageConfig): void {
   if (config.console?.origin !== undefined && !CONSOLE_ORIGIN.test(config.console.origin)) {
     problems.push('console.origin must be an https origin exactly as a browser sends it: https://host[:port], lower case, no path or trailing slash');
   }
-  if (config.console?.clientId !== undefined && !/^[\w.+:-]{1,256}$/.test(config.console.clientId)) problems.push('console.clientId must be an OIDC client id (letters, digits, _ . + : -)');
+  problems.push(...consoleSignInProblems(config.console));
   const invalidEmails = config.alarms.emails.filter((email) => !/^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(email));
   if (invalidEmails.length > 0) problems.push(`alarms.emails: not an e-mail address: ${invalidEmails.map((e) => JSON.stringify(e)).join(', ')}`);
   if (config.production && (!config.alarms.notify || config.alarms.emails.length === 0)) {

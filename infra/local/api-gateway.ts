@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { ApiFunctionSpec } from '../catalog';
+import type { CorsPolicy } from '../config/cors';
+import { LocalCors } from './cors';
 import { buildHttpApiEvent, matchRoute, type RouteTemplate } from './http-api-event';
 import { invokeWithTimeout, type AsyncHandler } from './lambda-runtime';
 import { listenOn } from './ports';
@@ -37,15 +39,20 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
-/** Writes a payload 2.0 result the way API Gateway does, including its "bare value" shortcut. */
-export function writeHandlerResult(res: ServerResponse, result: APIGatewayProxyResultV2): void {
+/**
+ * Writes a payload 2.0 result the way API Gateway does, including its "bare value" shortcut. With CORS configured
+ * (`ignoreCorsHeaders`), the handler's own CORS headers are dropped, as API Gateway drops them.
+ */
+export function writeHandlerResult(res: ServerResponse, result: APIGatewayProxyResultV2, ignoreCorsHeaders = false): void {
   if (typeof result === 'string' || result === null || result === undefined || typeof result !== 'object' || !('statusCode' in result)) {
     // API Gateway treats anything without statusCode as a 200 JSON body.
     sendJson(res, 200, result ?? null);
     return;
   }
   const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  for (const [name, value] of Object.entries(result.headers ?? {})) {
+    if (!(ignoreCorsHeaders && name.toLowerCase().startsWith('access-control-'))) headers[name.toLowerCase()] = String(value);
+  }
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
   const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
   headers['content-length'] = String(body.length);
@@ -77,11 +84,16 @@ export function createApiGateway(
   log: ApiGatewayLog,
   /** The local stack's own non-API paths (the operator console); set once they are ready. Answers whether it served the request. */
   extra: { handle?: (req: IncomingMessage, res: ServerResponse, method: string, pathname: string) => Promise<boolean> } = {},
+  /** The API's CORS (infra/config/cors.ts), played as API Gateway plays it; none: no CORS, as a stage without a console origin. */
+  corsPolicy?: CorsPolicy,
 ): Server {
+  const cors = new LocalCors(corsPolicy);
   return createServer((req, res) => {
     void (async () => {
       const method = (req.method ?? 'GET').toUpperCase();
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (cors.preflight(req, res, method)) return;
+      const ignoreCorsHeaders = cors.decorate(req, res);
       if (extra.handle && (await extra.handle(req, res, method, url.pathname))) return;
       const staticRoute = staticRoutes.find((r) => r.method === method && r.path === url.pathname);
       if (staticRoute) {
@@ -116,7 +128,7 @@ export function createApiGateway(
       const started = Date.now();
       try {
         const result = await invokeWithTimeout(matched.route.handler, event, matched.route.fn);
-        writeHandlerResult(res, result);
+        writeHandlerResult(res, result, ignoreCorsHeaders);
         log.info('request', { fn: matched.route.fn.name, method, path: url.pathname, status: res.statusCode, ms: Date.now() - started });
       } catch (error) {
         log.error('handler failed', { fn: matched.route.fn.name, method, path: url.pathname, error: error instanceof Error ? error.stack : String(error) });

@@ -123,3 +123,16 @@ export async function runCommand<O extends Record<string, OptionSpec>>(
     return EXIT_FAILURE;
   }
 }
+
+/** A browser origin exactly as a browser sends it in `Origin`: scheme, host and port, nothing else. */
+export function originOption(value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  let origin: string | undefined;
+  try {
+    origin = new URL(value).origin;
+  } catch {
+    origin = undefined;
+  }
+  if (origin !== value || !/^https?:/.test(value)) throw new UsageError(`${name} must be an origin as a browser sends it (http(s)://host[:port], no path or trailing slash), not ${JSON.stringify(value)}`);
+  return origin;
+}

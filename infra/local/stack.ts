@@ -18,6 +18,8 @@ import {
   LOCAL_TABLE_NAME,
   loginRecordFile,
 } from './local-config';
+import { consoleCorsPolicy } from '../config/cors';
+import { authorizationServerRoutes } from './authorization-server';
 import { buildConsoleBundle, consoleRoutes } from './console';
 import { createQueues, createTable, type LocalQueue } from './resources';
 import { deleteTable, readSeedFile, seedIfEmpty, type SeedData } from './seed';
@@ -62,6 +64,12 @@ export interface LocalStackOptions {
   retentionSeconds?: number;
   /** The deletion-receipt key file (RECEIPT_KEY=file:<path>; default .local/keys/receipt-key.json), created on first use. */
   receiptKeyFile?: string;
+  /**
+   * A browser origin the API allows besides the console's own (`--console-origin`): the API's CORS as a stage with
+   * `console.origin` has it (infra/config/cors.ts), for a console served from elsewhere. Default none, as a stage
+   * without a console origin: the local /console/ shares the API's origin and needs no CORS.
+   */
+  consoleOrigin?: string;
   /** Start the SQS and stream pollers (tests may drive them by hand instead). */
   pollers?: boolean;
   /** Run the catalog's schedules (the scheduled purge) on their local timers; default: as `pollers`. */
@@ -114,7 +122,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     let apiReady = false;
     const staticRoutes: StaticRoute[] = [{ method: 'GET', path: '/.well-known/jwks.json', body: () => jwksFor(signingKey) }];
     const consoleHook: Parameters<typeof createApiGateway>[3] = {};
-    const server: Server = createApiGateway(routes, staticRoutes, log, consoleHook);
+    const server: Server = createApiGateway(routes, staticRoutes, log, consoleHook, options.consoleOrigin === undefined ? undefined : consoleCorsPolicy(options.consoleOrigin));
     const port = await listen(server, options.port);
     cleanups.push(
       () =>
@@ -245,8 +253,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       else log.error(message);
     });
 
-    // The operator console, bundled now from its sources (never a stale committed build).
-    consoleHook.handle = consoleRoutes({ bundle: await buildConsoleBundle(), signingKey, loginRecordFile: loginRecord });
+    // The operator console, bundled now from its sources (never a stale committed build), and the authorization
+    // server its sign-in goes to.
+    const consolePaths = [consoleRoutes({ bundle: await buildConsoleBundle() }), authorizationServerRoutes({ signingKey, loginRecordFile: loginRecord })];
+    consoleHook.handle = async (...request) => {
+      for (const serve of consolePaths) if (await serve(...request)) return true;
+      return false;
+    };
 
     log.info('local stack ready', { url, functions: functions.length, table: tableName });
     apiReady = true;

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { activeInTable, bannerText, chooseExample } from './banner';
-import { CliError, integerOption, portOption, runCommand, UsageError } from './cli-args';
+import { CliError, integerOption, originOption, portOption, runCommand, UsageError } from './cli-args';
 import { JavaMissingError, PersistDirInUseError } from './dynamodb-local';
 import { DEFAULT_PORT, defaultSeedFile, LOCAL_CREDENTIALS, loginRecordFile } from './local-config';
 import { PortInUseError } from './ports';
@@ -26,6 +26,7 @@ export const startCommand = {
     '  --reset                  with --persist: delete the kept data first, then load the seed again',
     '  --seed FILE              seed data to load (default test/fixtures/demo-seed.json)',
     '  --retention-seconds N    how long a soft-deleted customer is kept before the purge (default 30 days)',
+    '  --console-origin ORIGIN  a browser origin the API allows (CORS, as a stage\'s console.origin), e.g. http://localhost:5173',
     '  -h, --help               this text',
     '',
     'GET /health says whether each emulator answers. Ctrl-C stops everything it started.',
@@ -36,6 +37,7 @@ export const startCommand = {
     reset: { type: 'boolean' },
     seed: { type: 'string' },
     'retention-seconds': { type: 'string' },
+    'console-origin': { type: 'string' },
   },
 } as const;
 
@@ -51,11 +53,12 @@ const log: StackLog = {
 const userFacing = (error: unknown) =>
   error instanceof PortInUseError || error instanceof JavaMissingError || error instanceof SeedFileError || error instanceof PersistDirInUseError;
 
-async function main(values: { port?: string; persist?: string; reset?: boolean; seed?: string; 'retention-seconds'?: string }): Promise<void> {
+async function main(values: { port?: string; persist?: string; reset?: boolean; seed?: string; 'retention-seconds'?: string; 'console-origin'?: string }): Promise<void> {
   const started = Date.now();
   const port = portOption(values.port ?? process.env.PORT, values.port === undefined && process.env.PORT !== undefined ? 'PORT' : '--port') ?? DEFAULT_PORT;
   // How long a soft-deleted customer is kept before the scheduled purge (every 2 s) erases it; default 30 days.
   const retentionSeconds = integerOption(values['retention-seconds'], '--retention-seconds', 'a positive whole number of seconds', 1);
+  const consoleOrigin = originOption(values['console-origin'], '--console-origin');
   if (values.reset && !values.persist) throw new UsageError('--reset needs --persist DIR (an in-memory stack always starts afresh)');
   const persistDir = values.persist === undefined ? undefined : resolve(values.persist);
   // Read (and validated) before anything starts: a bad seed costs no Java start-up.
@@ -103,6 +106,7 @@ async function main(values: { port?: string; persist?: string; reset?: boolean; 
     ...(values.reset ? { reset: true } : {}),
     loginRecordFile: loginRecord,
     ...(retentionSeconds !== undefined ? { retentionSeconds } : {}),
+    ...(consoleOrigin !== undefined ? { consoleOrigin } : {}),
     // One line, then the stack stops and the exit code says it failed.
     onEmulatorDown: (message) => {
       if (stopping) return; // a signal got there first: Java ending now is part of the stop

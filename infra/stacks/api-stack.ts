@@ -5,6 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { apiFunctions, type HttpMethod as CatalogHttpMethod } from '../catalog';
+import { consoleCorsPolicy } from '../config/cors';
 import type { EnvironmentValues } from '../config/lambda-environment';
 import type { StageConfig } from '../config/stages';
 import { PreTokenGenerationTrigger } from '../constructs/cognito-trigger';
@@ -41,19 +42,19 @@ export const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 );
 
 /**
- * CORS for the operator console, the one browser client: exactly its origin (no wildcard), the methods and the two
- * request headers it sends (the bearer token and a JSON body), no credentials (the token travels in a header, never a
- * cookie). The origin is the stage's `console.origin`, not the console stack's distribution: that stack reads this
- * API's URL (config.json, CSP), so the reverse reference would make a cycle (StageConfig.console says more).
- * API Gateway answers the preflight itself and adds the headers to every response.
+ * The API's CORS for the operator console (infra/config/cors.ts, the declaration the local gateway plays too). The
+ * origin is the stage's `console.origin`, not the console stack's distribution: that stack reads this API's URL
+ * (config.json, CSP), so the reverse reference would make a cycle (StageConfig.console says more). API Gateway answers
+ * the preflight itself and adds the headers to every response.
  */
 export function consoleCors(origin: string): CorsPreflightOptions {
+  const policy = consoleCorsPolicy(origin);
   return {
-    allowOrigins: [origin],
-    allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
-    allowHeaders: ['authorization', 'content-type'],
+    allowOrigins: [...policy.allowOrigins],
+    allowMethods: policy.allowMethods.map((method) => CorsHttpMethod[method]),
+    allowHeaders: [...policy.allowHeaders],
     allowCredentials: false,
-    maxAge: Duration.hours(1),
+    maxAge: Duration.seconds(policy.maxAgeSeconds),
   };
 }
 

@@ -15,7 +15,8 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
-import { cognitoIssuer } from '../config/auth';
+import type { ConsoleConfig, SignInConfig } from '../../console/src/config';
+import { issuerScopes } from '../config/auth';
 import type { StageConfig } from '../config/stages';
 import { CONSOLE_DIR, consoleCsp, writeConsoleDist } from '../local/console-build';
 
@@ -25,17 +26,24 @@ export interface ConsoleStackProps extends StackProps {
   apiEndpoint: string;
 }
 
-/** What the deployed console reads at start (console/src/api.ts `ConsoleConfig`). */
-export interface DeployedConsoleConfig {
-  apiUrl: string;
-  devSignIn: false;
-  issuer: string;
-  clientId?: string;
-}
-
-/** The stage's token issuer: the console's sign-in goes there, so the CSP lets the page call it. */
-export function issuerOf(config: StageConfig): string {
-  return config.auth.kind === 'cognito' ? cognitoIssuer(config.auth.region, config.auth.userPoolId) : config.auth.issuer;
+/**
+ * The console's sign-in for a stage (authorization code + PKCE with the stage's issuer), or undefined when the stage
+ * sets no client and endpoints (the page then says what to set). It asks for every operator scope as the issuer names
+ * them, plus `openid`; a generic OIDC issuer also gets the API's audience (Auth0 mints an access token for an API only
+ * when asked for its audience; others ignore it).
+ */
+export function consoleSignIn(config: StageConfig): SignInConfig | undefined {
+  const { clientId, authorizationEndpoint, tokenEndpoint } = config.console ?? {};
+  if (clientId === undefined || authorizationEndpoint === undefined || tokenEndpoint === undefined) return undefined;
+  const { auth } = config;
+  return {
+    authorizationEndpoint,
+    tokenEndpoint,
+    clientId,
+    scope: ['openid', ...issuerScopes(auth)].join(' '),
+    ...(auth.kind === 'oidc' ? { audience: auth.audience } : {}),
+    provider: auth.kind === 'cognito' ? `the ${config.stage} Cognito user pool` : new URL(auth.issuer).host,
+  };
 }
 
 /** `https://host[:port]` of a literal URL: a CSP source is an origin, not a path. */
@@ -46,7 +54,7 @@ function originOf(url: string): string {
 /**
  * The operator console in AWS: its static files in a private S3 bucket, served by CloudFront through origin access
  * control, under the same Content-Security-Policy as the local stack's /console/ (plus, in connect-src, the API's
- * origin and the issuer's, which are not the console's here) and the usual security headers.
+ * origin and the issuer's token endpoint's, which are not the console's here) and the usual security headers.
  *
  * The files come from the same build as `npm run console:build` (writeConsoleDist), run by CDK's local bundling at
  * synth into the asset's own directory: a deploy always ships the sources as they are, never an older console/dist,
@@ -63,7 +71,7 @@ export class ConsoleStack extends Stack {
   constructor(scope: Construct, id: string, props: ConsoleStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const issuer = issuerOf(config);
+    const signIn = consoleSignIn(config);
 
     this.bucket = new Bucket(this, 'Assets', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -85,7 +93,9 @@ export class ConsoleStack extends Stack {
       comment: `Operator console (${config.stage}): CSP and security headers`,
       securityHeadersBehavior: {
         // override: CloudFront's value wins over any header stored with an object.
-        contentSecurityPolicy: { contentSecurityPolicy: consoleCsp([props.apiEndpoint, originOf(issuer)]), override: true },
+        // The page calls the API and, to sign in, the issuer's token endpoint (the authorization endpoint is a
+        // navigation, which connect-src does not govern).
+        contentSecurityPolicy: { contentSecurityPolicy: consoleCsp([props.apiEndpoint, ...(signIn ? [originOf(signIn.tokenEndpoint)] : [])]), override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
@@ -128,12 +138,7 @@ export class ConsoleStack extends Stack {
         'The distribution serves static files only (no origin that computes anything); the API, which does, has its own throttling and verifies a token on every call. A WAF web ACL (us-east-1) can be attached here if a stage needs one.',
     });
 
-    const consoleConfig: DeployedConsoleConfig = {
-      apiUrl: props.apiEndpoint,
-      devSignIn: false,
-      issuer,
-      ...(config.console?.clientId !== undefined ? { clientId: config.console.clientId } : {}),
-    };
+    const consoleConfig: ConsoleConfig = { apiUrl: props.apiEndpoint, ...(signIn ? { signIn } : {}) };
     const deploymentLogs = new LogGroup(this, 'DeploymentLogs', {
       retention: config.logs.retention,
       removalPolicy: config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -150,6 +155,12 @@ export class ConsoleStack extends Stack {
     });
     acknowledgeDeploymentHandler(this, this.bucket);
 
+    if (signIn === undefined) {
+      Annotations.of(this).addWarningV2(
+        'customer-deletion:console-sign-in',
+        `Stage ${config.stage} sets no console.clientId, console.authorizationEndpoint and console.tokenEndpoint: the deployed console cannot sign anyone in (it says so). Register a public client (authorization code + PKCE, callback URL the ConsoleUrl output) with the stage's issuer and set them in infra/config/stages.ts.`,
+      );
+    }
     if (config.console?.origin === undefined) {
       Annotations.of(this).addWarningV2(
         'customer-deletion:console-origin',

@@ -5,13 +5,15 @@ import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { stageConfig, validateStageConfig, type StageConfig } from '../../infra/config/stages';
 import { CONSOLE_CSP, consoleCsp, writeConsoleDist } from '../../infra/local/console-build';
-import { ConsoleStack } from '../../infra/stacks/console-stack';
+import { OPERATOR_SCOPES } from '../../infra/config/auth';
+import { ConsoleStack, consoleSignIn } from '../../infra/stacks/console-stack';
 import { configuredProductionStage } from './support/production-config';
 import { assertResource, assertResourceCount, assertResourceProperties, resourcesOfType, synthesizeService, type SynthesizedService } from './support/service-app';
 
 /** The dev stage with the console's origin and OIDC client set, as a deployer sets them after the first deploy. */
 const ORIGIN = 'https://d111111abcdef8.cloudfront.net';
-const config: StageConfig = { ...stageConfig('dev'), console: { origin: ORIGIN, clientId: 'operator-console' } };
+const SIGN_IN = { clientId: 'operator-console', authorizationEndpoint: 'https://login.dev.example.com/authorize', tokenEndpoint: 'https://login.dev.example.com/oauth/token' };
+const config: StageConfig = { ...stageConfig('dev'), console: { origin: ORIGIN, ...SIGN_IN } };
 let service: SynthesizedService;
 let consoleTemplate: Template;
 
@@ -100,12 +102,12 @@ describe('console distribution', () => {
     });
   });
 
-  it('sends the local stack\'s CSP with the API\'s origin and the issuer\'s added to connect-src, and the security headers', () => {
+  it('sends the local stack\'s CSP with the API\'s origin and the token endpoint\'s added to connect-src, and the security headers', () => {
     const [policy] = Object.values(resourcesOfType(consoleTemplate, 'AWS::CloudFront::ResponseHeadersPolicy'));
     const headers = (policy?.Properties?.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: Record<string, Record<string, unknown>> }).SecurityHeadersConfig;
 
     const csp = text(headers.ContentSecurityPolicy?.ContentSecurityPolicy);
-    expect(csp).toBe(consoleCsp([apiEndpointImport(), 'https://auth.dev.example.com']));
+    expect(csp).toBe(consoleCsp([apiEndpointImport(), 'https://login.dev.example.com']));
     // Everything but connect-src is the local stack's policy, word for word.
     const withoutConnect = (policyText: string) => policyText.split('; ').filter((d) => !d.startsWith('connect-src'));
     expect(withoutConnect(csp)).toEqual(withoutConnect(CONSOLE_CSP));
@@ -131,7 +133,7 @@ describe('console deployment', () => {
     });
   });
 
-  it('writes config.json at deploy time: the API\'s URL from the API stack, the issuer and the client id, no development sign-in', () => {
+  it('writes config.json at deploy time: the API\'s URL from the API stack, and the sign-in with the stage\'s issuer', () => {
     const [deployment] = Object.values(resourcesOfType(consoleTemplate, 'Custom::CDKBucketDeployment'));
     const props = deployment?.Properties as { SourceObjectKeys: string[]; SourceMarkers: Record<string, unknown>[] };
     const dataKey = props.SourceObjectKeys[1] as string;
@@ -141,7 +143,15 @@ describe('console deployment', () => {
 
     expect(Object.keys(markers)).toHaveLength(1);
     const [marker, value] = Object.entries(markers)[0] as [string, unknown];
-    expect(written).toEqual({ apiUrl: marker, devSignIn: false, issuer: 'https://auth.dev.example.com/', clientId: 'operator-console' });
+    expect(written).toEqual({
+      apiUrl: marker,
+      signIn: {
+        ...SIGN_IN,
+        scope: 'openid customers:delete customers:purge users:delete customers:restore customers:hold customers:read audit:read ops:redrive',
+        audience: 'customer-deletion-api',
+        provider: 'auth.dev.example.com',
+      },
+    });
     // The marker becomes the API stack's endpoint, imported: the console stack depends on the API stack, not the reverse.
     expect(text(value)).toBe(apiEndpointImport());
     expect(service.stacks.console.dependencies).toContain(service.stacks.api);
@@ -205,6 +215,28 @@ describe('API CORS for the console', () => {
       plain.cleanup();
     }
   }, 120_000);
+
+  it('asks a Cognito pool for its resource server\'s scopes, with no audience', () => {
+    const cognito: StageConfig = {
+      ...config,
+      auth: { kind: 'cognito', userPoolId: 'eu-west-1_AbCdEf123', region: 'eu-west-1', clientIds: ['abc123'], resourceServer: 'customer-deletion', maxTokenAgeSeconds: 3600, preTokenGenerationTrigger: true },
+    };
+    const signIn = consoleSignIn(cognito);
+
+    expect(signIn?.scope.split(' ')).toEqual(['openid', ...OPERATOR_SCOPES.map((s) => `customer-deletion/${s}`)]);
+    expect(signIn?.audience).toBeUndefined();
+    expect(signIn?.provider).toBe('the dev Cognito user pool');
+  });
+
+  it('says at synth that the console cannot sign in while the stage sets no client, and refuses half a setting', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+    const stack = new ConsoleStack(app, 'no-sign-in', { config: { ...stageConfig('dev'), console: { origin: ORIGIN } }, apiEndpoint: 'https://abc123.execute-api.us-east-1.amazonaws.com' });
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('cannot sign anyone in'));
+
+    expect(() => validateStageConfig({ ...stageConfig('dev'), console: { clientId: 'operator-console' } })).toThrow(/go together/);
+    expect(() => validateStageConfig({ ...stageConfig('dev'), console: { ...SIGN_IN, tokenEndpoint: 'http://login.dev.example.com/oauth/token' } })).toThrow(/console\.tokenEndpoint must be an https URL/);
+    expect(() => validateStageConfig({ ...stageConfig('dev'), console: SIGN_IN })).not.toThrow();
+  });
 
   it('refuses an origin a browser never sends: a path, a trailing slash, plain http, upper case', () => {
     for (const origin of ['https://console.example.org/', 'https://console.example.org/app', 'http://console.example.org', 'https://Console.example.org']) {

@@ -9,7 +9,8 @@ import { eventually, receiveAll, testClients } from '../support/emulators';
 
 /**
  * The operator console in a real browser (Debian's Chromium, driven by playwright-core) on a local stack
- * with its pollers running: the development sign-in, a customer's dry run and typed-confirmation delete,
+ * with its pollers running: the sign-in (authorization code + PKCE through the local issuer's development
+ * sign-in), a customer's dry run and typed-confirmation delete,
  * the request's steps turning SUCCESS, its receipt verified by the page (WebCrypto), a restore, a legal
  * hold placed and released, and a send-email message that lands in its DLQ redriven from the operations
  * view until its step is SUCCESS. Each view passes axe-core with no serious or critical violation, under
@@ -77,20 +78,43 @@ describe('the operator console', () => {
     expect(await response.text()).toContain('<script type="module" src="app.js"></script>');
   });
 
-  it('signs in with the development sign-in (token in memory only)', async () => {
+  it('says in words when the issuer refuses the sign-in, or when an answer belongs to no sign-in of this tab', async () => {
     await page.goto(`${stack.url}/console/`);
+    await page.getByRole('button', { name: 'Sign in with the local development issuer' }).click();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toBe('The identity provider did not sign you in: access_denied (The sign-in was cancelled).');
+    expect(page.url()).toBe(`${stack.url}/console/`);
+
+    // A code arriving at a tab that started no sign-in (a forged or replayed link) is refused before any token request.
+    await page.goto(`${stack.url}/console/?code=forged&state=forged`);
+    await expect(page.getByRole('alert').textContent()).resolves.toBe('This sign-in answer does not belong to a sign-in started in this tab (its state differs). Sign in again.');
+  });
+
+  it('signs in with authorization code + PKCE through the local issuer\'s development sign-in (token in memory only)', async () => {
+    await page.goto(`${stack.url}/console/#/ops`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in with the local development issuer' }).click();
     await page.getByRole('heading', { name: 'Development sign-in (local stack only)' }).waitFor();
+    const authorize = new URL(page.url());
+    expect(authorize.pathname).toBe('/oauth2/authorize');
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
     await checkView('sign-in');
     await page.getByLabel('Role').selectOption('ADMIN');
     await page.getByLabel('Account').fill('platform');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Requests' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    // Back on the view the sign-in started from, the code gone from the address bar.
+    await page.getByRole('heading', { name: /^Operations/ }).waitFor();
+    expect(page.url()).toBe(`${stack.url}/console/#/ops`);
+    await expect(page.locator('.who').textContent()).resolves.toContain('operator-1 (ADMIN, platform)');
     // Runs in the page (DOM globals there; this file is typed for Node).
     const stored = await page.evaluate(() => {
       const w = globalThis as unknown as { localStorage: { length: number }; sessionStorage: { length: number }; document: { cookie: string } };
       return [w.localStorage.length, w.sessionStorage.length, w.document.cookie];
     });
     expect(stored).toEqual([0, 0, '']);
+    await page.getByRole('link', { name: 'Requests' }).click();
+    await page.getByRole('heading', { name: 'Requests' }).waitFor();
     await checkView('requests');
   });
 

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { consoleCorsPolicy } from '../../../infra/config/cors';
 import { createApiGateway, listen, type ApiHandler, type LocalRoute, type StaticRoute } from '../../../infra/local/api-gateway';
 import { PortInUseError } from '../../../infra/local/ports';
 import { spyLog } from '../../unit/local/factories';
@@ -159,5 +160,70 @@ describe('API Gateway emulation over HTTP', () => {
 
     await expect(attempt).rejects.toBeInstanceOf(PortInUseError);
     await expect(attempt).rejects.toThrow(`Port ${taken} is already in use (HTTP API)`);
+  });
+});
+
+describe('API Gateway CORS emulation (the policy the CDK app gives API Gateway)', () => {
+  const CONSOLE = 'http://localhost:5173';
+  const log = spyLog();
+  let server: Server;
+  let plain: Server;
+  let base: string;
+  let plainBase: string;
+  /** A handler that tries to set its own CORS header: API Gateway ignores it when CORS is configured. */
+  const permissive: ApiHandler = async () => ({ statusCode: 200, headers: { 'Access-Control-Allow-Origin': '*', 'X-Kept': 'yes' }, body: '{}' });
+
+  beforeAll(async () => {
+    server = createApiGateway([route('DELETE', '/items/{id}', permissive)], [], log, {}, consoleCorsPolicy(CONSOLE));
+    plain = createApiGateway([route('DELETE', '/items/{id}', permissive)], [], log);
+    base = `http://127.0.0.1:${await listen(server, 0)}`;
+    plainBase = `http://127.0.0.1:${await listen(plain, 0)}`;
+  });
+
+  afterAll(async () => {
+    for (const s of [server, plain]) await new Promise<void>((resolve) => s.close(() => resolve()));
+  });
+
+  const preflight = (url: string, origin: string) =>
+    httpRequest(url, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'DELETE', 'Access-Control-Request-Headers': 'authorization,content-type' } });
+
+  it('answers the console origin\'s preflight itself, with the declared methods, headers and max age', async () => {
+    const response = await preflight(`${base}/items/1`, CONSOLE);
+
+    expect(response.status).toBe(204);
+    expect(response.headers).toMatchObject({
+      'access-control-allow-origin': CONSOLE,
+      'access-control-allow-methods': 'GET,POST,PUT,DELETE',
+      'access-control-allow-headers': 'authorization,content-type',
+      'access-control-max-age': '3600',
+    });
+    expect(response.headers['access-control-allow-credentials']).toBeUndefined();
+  });
+
+  it('gives another origin\'s preflight no CORS header, so the browser refuses it', async () => {
+    const response = await preflight(`${base}/items/1`, 'https://evil.example');
+
+    expect(response.status).toBe(204);
+    expect(Object.keys(response.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+  });
+
+  it('adds the origin to the console\'s responses, routed or not, and drops the handler\'s own CORS header', async () => {
+    const routed = await httpRequest(`${base}/items/1`, { method: 'DELETE', headers: { Origin: CONSOLE } });
+    const unrouted = await httpRequest(`${base}/nowhere`, { method: 'GET', headers: { Origin: CONSOLE } });
+    const other = await httpRequest(`${base}/items/1`, { method: 'DELETE', headers: { Origin: 'https://evil.example' } });
+
+    expect(routed.status).toBe(200);
+    expect(routed.headers['access-control-allow-origin']).toBe(CONSOLE);
+    expect(routed.headers['x-kept']).toBe('yes');
+    expect(unrouted).toMatchObject({ status: 404, headers: { 'access-control-allow-origin': CONSOLE } });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('without a policy (a stage with no console origin) answers no preflight and adds nothing', async () => {
+    const response = await preflight(`${plainBase}/items/1`, CONSOLE);
+    const routed = await httpRequest(`${plainBase}/items/1`, { method: 'DELETE', headers: { Origin: CONSOLE } });
+
+    expect(response.status).toBe(404);
+    expect(routed.headers['access-control-allow-origin']).toBe('*');
   });
 });

@@ -1,4 +1,4 @@
-import { CliError, integerOption, parseCommandLine, portOption, runCommand, UsageError, type CliOutput } from '../../../infra/local/cli-args';
+import { CliError, integerOption, originOption, parseCommandLine, portOption, runCommand, UsageError, type CliOutput } from '../../../infra/local/cli-args';
 
 /** The shared parser of every local CLI: --help, one-line usage errors, exit codes, never a stack trace. */
 
@@ -49,6 +49,14 @@ describe('option values', () => {
     expect(integerOption('-60', '--ttl', 'seconds')).toBe(-60);
     expect(() => integerOption('0', '--n', 'at least 1', 1)).toThrow("--n must be at least 1, got '0'");
     expect(() => integerOption('1.5', '--n', 'at least 1', 1)).toThrow("--n must be at least 1, got '1.5'");
+  });
+
+  it('reads an origin exactly as a browser sends it, and refuses anything more or less', () => {
+    expect(originOption('http://localhost:5173', '--console-origin')).toBe('http://localhost:5173');
+    expect(originOption('https://console.example.org', '--console-origin')).toBe('https://console.example.org');
+    for (const text of ['http://localhost:5173/', 'https://console.example.org/app', 'localhost:5173', 'ftp://files.example.org', 'HTTP://LOCALHOST']) {
+      expect(() => originOption(text, '--console-origin')).toThrow(/^--console-origin must be an origin as a browser sends it/);
+    }
   });
 });
 
