@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readLoginRecord } from '../../shared/adapters/identity/local-identity-provider';
 import { OPERATOR_SCOPES } from '../config/auth';
+import { readBody } from './api-gateway';
 import { CONSOLE_SECURITY_HEADERS } from './console-build';
 import { loadOrCreateSigningKey, mintToken } from './token-issuer';
 
@@ -90,14 +91,8 @@ export function devIdentityFrom(form: URLSearchParams): DevIdentity | string {
 }
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_FORM_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  const body = await readBody(req, MAX_FORM_BYTES);
+  return body === undefined ? undefined : new URLSearchParams(body.toString('utf8'));
 }
 
 export function authorizationServerRoutes(options: { signingKey: StoredKey; loginRecordFile: string; now?: () => number }) {

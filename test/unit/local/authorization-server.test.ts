@@ -211,6 +211,12 @@ describe('the token endpoint', () => {
     expect(retried.body.error ?? 'token issued').toBe(error === 'unsupported_grant_type' ? 'token issued' : 'invalid_grant');
   });
 
+  it('refuses a body over 8 KiB with 413', async () => {
+    const answer = await exchange({ grant_type: 'authorization_code', code: 'x'.repeat(9000) });
+
+    expect(answer).toMatchObject({ status: 413, body: { error: 'invalid_request' } });
+  });
+
   it('refuses a code older than a minute', async () => {
     const { verifier, challenge } = pkce();
     const code = await codeFor(challenge);
