@@ -1,9 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, PutCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { OUTCOMES_PER_WRITE, type BatchCommitResult, type BatchItem, type BatchStore, type StoredBatch } from '../../domain/bulk-deletion';
 import type { DeletionFact, DeletionReceipt, IdempotencyClaim, NewRequest, StoredIdempotency } from '../../domain/deletion-ports';
 import { cascadeWriteFor } from '../../outbox/outbox-writer';
 import { addStandingConditions, sendWithStanding } from './actor-standing';
+import { batchGetItems } from './batch-get';
 import type { TableRef } from './client';
 import { idempotencyPut, outboxPuts } from './deletion-store';
 import { callDynamo } from './errors';
@@ -12,8 +13,6 @@ import { keys } from './keys';
 import { serviceMetrics, type ServiceMetrics } from '../../observability/metrics';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-const MAX_BATCH_GET_KEYS = 100;
 
 /**
  * Batches on the single table (keys.ts): the batch is a request item (`REQUEST#<batchId>` / `REQUEST`)
@@ -98,26 +97,9 @@ export class DynamoBatchStore implements BatchStore {
   }
 
   async parentsOf(customerIds: readonly string[]): Promise<ReadonlyMap<string, string | null>> {
+    const found = await batchGetItems(this.table, customerIds.map((id) => keys.customer(id)), 'pk, sk, id, parentId');
     const parents = new Map<string, string | null>();
-    const chunks = Array.from({ length: Math.ceil(customerIds.length / MAX_BATCH_GET_KEYS) }, (_, i) => customerIds.slice(i * MAX_BATCH_GET_KEYS, (i + 1) * MAX_BATCH_GET_KEYS));
-    await Promise.all(
-      chunks.map(async (chunk) => {
-        let pending: Record<string, unknown>[] = chunk.map((id) => keys.customer(id));
-        for (let attempt = 0; pending.length > 0; attempt += 1) {
-          if (attempt >= 8) throw new Error('BatchGetItem left keys unprocessed after 8 attempts');
-          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** attempt)));
-          const result = await callDynamo(() =>
-            this.table.doc.send(
-              new BatchGetCommand({
-                RequestItems: { [this.table.tableName]: { Keys: pending, ProjectionExpression: 'id, parentId', ConsistentRead: true } },
-              }),
-            ),
-          );
-          for (const item of result.Responses?.[this.table.tableName] ?? []) parents.set(String(item.id), typeof item.parentId === 'string' ? item.parentId : null);
-          pending = (result.UnprocessedKeys?.[this.table.tableName]?.Keys ?? []) as Record<string, unknown>[];
-        }
-      }),
-    );
+    for (const item of found.values()) parents.set(String(item.id), typeof item.parentId === 'string' ? item.parentId : null);
     return parents;
   }
 
