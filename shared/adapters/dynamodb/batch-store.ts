@@ -1,10 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, PutCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { OUTCOMES_PER_WRITE, type BatchCommitResult, type BatchItem, type BatchStore, type StoredBatch } from '../../domain/bulk-deletion';
 import type { DeletionFact, DeletionReceipt, IdempotencyClaim, NewRequest, StoredIdempotency } from '../../domain/deletion-ports';
 import { cascadeWriteFor } from '../../outbox/outbox-writer';
 import { addStandingConditions, sendWithStanding } from './actor-standing';
 import { batchGetItems } from './batch-get';
+import { queryAll } from './query-pages';
 import type { TableRef } from './client';
 import { idempotencyPut, outboxPuts } from './deletion-store';
 import { callDynamo } from './errors';
@@ -64,23 +65,7 @@ export class DynamoBatchStore implements BatchStore {
 
   async loadBatch(batchId: string): Promise<{ batch: StoredBatch; outcomes: ReadonlyMap<string, BatchItem> } | undefined> {
     const partition = keys.request(batchId).pk;
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await callDynamo(() =>
-        this.table.doc.send(
-          new QueryCommand({
-            TableName: this.table.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': partition },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.table, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': partition }, ConsistentRead: true });
     const head = items.find((item) => item.sk === keys.request(batchId).sk);
     if (!head || head.type !== 'batch') return undefined;
     const outcomes = new Map<string, BatchItem>();

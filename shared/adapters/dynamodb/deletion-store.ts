@@ -19,10 +19,12 @@ import { withConstraint } from './access-condition';
 import { addStandingConditions, sendWithStanding, standingKeys } from './actor-standing';
 import { contactFields, customerCore, customerTransition, parentCounterMove, parentIsCondition } from './customer-items';
 import { batchGetItems, itemKeyOf } from './batch-get';
+import type { TableRef } from './client';
 import { callDynamo } from './errors';
 import { requestItem } from './items';
 import { serviceMetrics, type ServiceMetrics } from '../../observability/metrics';
 import { keys } from './keys';
+import { queryAll, queryPages, type QueryInput } from './query-pages';
 
 /** DynamoDB's limit on the items of one TransactWriteItems. */
 export const MAX_TRANSACTION_ITEMS = 100;
@@ -89,6 +91,10 @@ export class DynamoDeletionStore implements DeletionStore {
     private readonly metrics: ServiceMetrics = serviceMetrics,
   ) {}
 
+  private get table(): TableRef {
+    return { doc: this.doc, tableName: this.tableName };
+  }
+
   async getCustomer(customerId: string) {
     const result = await callDynamo(() => this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.customer(customerId), ConsistentRead: true })));
     return toCustomerState(result.Item);
@@ -122,27 +128,17 @@ export class DynamoDeletionStore implements DeletionStore {
   async getCustomerWithUserIds(customerId: string) {
     let customer: Record<string, unknown> | undefined;
     const userIds: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await callDynamo(() =>
-        this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk >= :profile',
-            // A filter may not name a key attribute: the items' own entityType tells profile and users from sessions.
-            FilterExpression: 'entityType IN (:customer, :user)',
-            ExpressionAttributeValues: { ':pk': keys.customerPartition(customerId), ':profile': keys.customer(customerId).sk, ':customer': 'customer', ':user': 'user' },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) {
-        if (item.sk === keys.customer(customerId).sk) customer = item;
-        else userIds.push(String(item.id));
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.table, {
+      KeyConditionExpression: 'pk = :pk AND sk >= :profile',
+      // A filter may not name a key attribute: the items' own entityType tells profile and users from sessions.
+      FilterExpression: 'entityType IN (:customer, :user)',
+      ExpressionAttributeValues: { ':pk': keys.customerPartition(customerId), ':profile': keys.customer(customerId).sk, ':customer': 'customer', ':user': 'user' },
+      ConsistentRead: true,
+    });
+    for (const item of items) {
+      if (item.sk === keys.customer(customerId).sk) customer = item;
+      else userIds.push(String(item.id));
+    }
     return { customer: toCustomerState(customer), userIds };
   }
 
@@ -150,7 +146,7 @@ export class DynamoDeletionStore implements DeletionStore {
   async getCustomerAndUser(customerId: string, userId: string) {
     const customerKey = keys.customer(customerId);
     const userKey = keys.user(customerId, userId);
-    const found = await batchGetItems({ doc: this.doc, tableName: this.tableName }, [customerKey, userKey]);
+    const found = await batchGetItems(this.table, [customerKey, userKey]);
     return { customer: toCustomerState(found.get(itemKeyOf(customerKey))), user: toUserState(found.get(itemKeyOf(userKey))) };
   }
 
@@ -164,23 +160,16 @@ export class DynamoDeletionStore implements DeletionStore {
   async deletionImpact(subject: Subject): Promise<DeletionImpact> {
     const impact: DeletionImpact = { users: 0, devices: 0, activeSessions: 0 };
     const onlyUser = subject.type === 'user' ? subject.userId : undefined;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await callDynamo(() =>
-        this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            FilterExpression: '#status = :active',
-            ProjectionExpression: 'sk, id, userId',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':pk': keys.customerPartition(subject.customerId), ':active': 'ACTIVE' },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) {
+    const pages = queryPages(this.table, {
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: '#status = :active',
+      ProjectionExpression: 'sk, id, userId',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':pk': keys.customerPartition(subject.customerId), ':active': 'ACTIVE' },
+      ConsistentRead: true,
+    });
+    for await (const page of pages) {
+      for (const item of page) {
         const sk = String(item.sk);
         if (sk.startsWith(keys.prefixes.user)) {
           if (onlyUser === undefined || item.id === onlyUser) impact.users += 1;
@@ -189,8 +178,7 @@ export class DynamoDeletionStore implements DeletionStore {
           else if (sk.startsWith(keys.prefixes.session)) impact.activeSessions += 1;
         }
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return impact;
   }
 
@@ -425,15 +413,8 @@ export class DynamoDeletionStore implements DeletionStore {
     return { ...keys.audit(record.target.customerId, record.at, record.auditId), entityType: 'audit', ...record };
   }
 
-  private async queryIds(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<string[]> {
-    const ids: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await callDynamo(() => this.doc.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start })));
-      for (const item of page.Items ?? []) ids.push(String(item.id));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return ids;
+  private async queryIds(input: QueryInput): Promise<string[]> {
+    return (await queryAll(this.table, input)).map((item) => String(item.id));
   }
 }
 

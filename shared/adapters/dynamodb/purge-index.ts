@@ -1,10 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DueCustomer, DuePurges } from '../../schedule/purge-due';
 import type { TableRef } from './client';
 import { PURGE_INDEX_PARTITION } from './deletion-store';
 import { callDynamo } from './errors';
 import { keys } from './keys';
+import { queryPages } from './query-pages';
 
 /** Customers read from the purge index per page: one Query, a few hundred purges at most per page. */
 const PAGE_SIZE = 100;
@@ -18,28 +19,20 @@ export class DynamoDbDuePurges implements DuePurges {
   constructor(private readonly table: TableRef) {}
 
   async *due(at: string): AsyncIterable<DueCustomer[]> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await callDynamo(() =>
-        this.table.doc.send(
-          new QueryCommand({
-            TableName: this.table.tableName,
-            IndexName: 'byPurgeDate',
-            KeyConditionExpression: 'purgePk = :partition AND purgeAfter <= :at',
-            ProjectionExpression: 'id, purgeAfter, legalHold, purgeBlockedBy',
-            ExpressionAttributeValues: { ':partition': PURGE_INDEX_PARTITION, ':at': at },
-            Limit: PAGE_SIZE,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        ),
-      );
-      yield (page.Items ?? []).map((item) => ({
+    const pages = queryPages(this.table, {
+      IndexName: 'byPurgeDate',
+      KeyConditionExpression: 'purgePk = :partition AND purgeAfter <= :at',
+      ProjectionExpression: 'id, purgeAfter, legalHold, purgeBlockedBy',
+      ExpressionAttributeValues: { ':partition': PURGE_INDEX_PARTITION, ':at': at },
+      Limit: PAGE_SIZE,
+    });
+    for await (const page of pages) {
+      yield page.map((item) => ({
         customerId: String(item.id),
         held: item.legalHold !== undefined && item.legalHold !== null,
         ...(typeof item.purgeBlockedBy === 'string' ? { blockedBy: item.purgeBlockedBy } : {}),
       }));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
   }
 
   /** Shows on the customer why its due purge waits: set while the hold stands (a purge or a restore removes it). */

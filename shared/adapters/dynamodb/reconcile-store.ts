@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { REQUEST_SHARDS } from '../../../infra/catalog';
 import type { RequestStatus } from '../../domain/model';
 import { outboxEntryOf } from '../../outbox/outbox-relay';
@@ -7,6 +7,7 @@ import type { OpenRequest, PendingOutboxItem, ReconcileStore } from '../../sched
 import type { TableRef } from './client';
 import { callDynamo } from './errors';
 import { keys } from './keys';
+import { queryAll, queryPages } from './query-pages';
 
 /**
  * The reconciler's reads and its one write (keys.ts): the open requests are byTime's OPEN shards
@@ -19,44 +20,34 @@ export class DynamoDbReconcileStore implements ReconcileStore {
 
   async *openRequestsCreatedBefore(before: string): AsyncIterable<OpenRequest[]> {
     for (let shard = 0; shard < REQUEST_SHARDS; shard += 1) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await this.query({
-          IndexName: 'byTime',
-          KeyConditionExpression: 'timePk = :pk AND timeSk < :before',
-          ProjectionExpression: 'timeSk, #status',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pk': keys.requestsShard('OPEN', shard).timePk, ':before': before },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        });
-        yield (page.Items ?? []).flatMap((item): OpenRequest[] => {
+      const pages = queryPages(this.table, {
+        IndexName: 'byTime',
+        KeyConditionExpression: 'timePk = :pk AND timeSk < :before',
+        ProjectionExpression: 'timeSk, #status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pk': keys.requestsShard('OPEN', shard).timePk, ':before': before },
+      });
+      for await (const page of pages) {
+        yield page.flatMap((item): OpenRequest[] => {
           const sortKey = String(item.timeSk);
           const hash = sortKey.indexOf('#');
           if (hash < 0) return [];
           return [{ createdAt: sortKey.slice(0, hash), requestId: sortKey.slice(hash + 1), status: item.status as RequestStatus }];
         });
-        start = page.LastEvaluatedKey;
-      } while (start);
+      }
     }
   }
 
   async outboxOf(requestId: string): Promise<PendingOutboxItem[]> {
-    const items: PendingOutboxItem[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.query({
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `${keys.outboxPrefix}${requestId}` },
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      });
-      for (const item of page.Items ?? []) {
-        const entry = outboxEntryOf(item);
-        if (entry && typeof item.createdAt === 'string') items.push({ ...entry, createdAt: item.createdAt });
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+    const items = await queryAll(this.table, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `${keys.outboxPrefix}${requestId}` },
+      ConsistentRead: true,
+    });
+    return items.flatMap((item): PendingOutboxItem[] => {
+      const entry = outboxEntryOf(item);
+      return entry && typeof item.createdAt === 'string' ? [{ ...entry, createdAt: item.createdAt }] : [];
+    });
   }
 
   async reaskReceipt(requestId: string, at: string, before: string): Promise<boolean> {
@@ -82,9 +73,5 @@ export class DynamoDbReconcileStore implements ReconcileStore {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
-  }
-
-  private query(input: Omit<QueryCommandInput, 'TableName'>) {
-    return callDynamo(() => this.table.doc.send(new QueryCommand({ ...input, TableName: this.table.tableName })));
   }
 }
