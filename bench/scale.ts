@@ -2,7 +2,7 @@ import { createDeleteCustomerHandler } from '../shared/http/routes/delete-custom
 import { createDeleteUserHandler } from '../shared/http/routes/delete-user';
 import { createRestoreCustomerHandler } from '../shared/http/routes/restore-customer';
 import { createTable } from '../infra/local/resources';
-import { loadOrCreateSigningKey, mintToken } from '../infra/local/token-issuer';
+import { benchTokenMinter, readBenchSigningKey } from './rs256-issuer';
 import { DynamoDbActorStanding } from '../shared/adapters/dynamodb/actor-standing';
 import { DynamoDeletionStore } from '../shared/adapters/dynamodb/deletion-store';
 import { DynamoLifecycleStore } from '../shared/adapters/dynamodb/lifecycle-store';
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   await createTable(client, tableName);
   const recorder = transactWrites(doc);
 
-  const key = await loadOrCreateSigningKey(requireEnvVar('BENCH_SIGNING_KEY_FILE'));
+  const mint = await benchTokenMinter(readBenchSigningKey(requireEnvVar('BENCH_SIGNING_KEY_FILE')));
   const verifier = createTokenVerifier(tokenVerifierConfigFromEnv(process.env));
   const standing = new DynamoDbActorStanding({ doc, tableName });
   const deletions = new DeletionService({ store: new DynamoDeletionStore(doc, tableName), standing, clock: systemClock, ids: uuidIds });
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     deleteUser: createDeleteUserHandler({ verifier, standing, service: deletions }),
     restoreCustomer: createRestoreCustomerHandler({ verifier, standing, service: new RestoreService({ store: new DynamoLifecycleStore(doc, tableName), standing, clock: systemClock, ids: uuidIds }) }),
   };
-  const token = (role: string, accountId: string, scope: string) => mintToken(key, { sub: `bench-${role.toLowerCase()}`, accountId, role, scope, ttlSeconds: 1800 });
+  const token = (role: string, accountId: string, scope: string) => mint({ sub: `bench-${role.toLowerCase()}`, accountId, role, scope, ttlSeconds: 1800 });
 
   void send({ kind: 'progress', text: `round trips: ${settings.roundTripsPerCell} calls per role × path through the handlers` });
   const roundTrips = await measureRoundTrips({ doc, tableName, counter, handlers, token, perCell: settings.roundTripsPerCell });

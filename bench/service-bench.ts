@@ -7,7 +7,6 @@ import { workerHandler } from '../shared/workers/worker-handler';
 import { queueConsumers } from '../infra/catalog';
 import { LOCAL_CREDENTIALS } from '../infra/local/local-config';
 import { createQueues, createTable } from '../infra/local/resources';
-import { loadOrCreateSigningKey, mintToken } from '../infra/local/token-issuer';
 import { DynamoDbDeviceRevoker } from '../shared/adapters/dynamodb/cascade-store';
 import { DynamoDeletionStore } from '../shared/adapters/dynamodb/deletion-store';
 import { customerItem, deviceItem } from '../shared/adapters/dynamodb/items';
@@ -21,6 +20,7 @@ import { logger } from '../shared/observability/logger';
 import { injectedFailures, measureConsumer, type ConsumerResult } from './consumer';
 import { countingDocumentClient, getAll, putAll } from './ddb';
 import { spread, type Spread } from './stats';
+import { benchTokenMinter, readBenchSigningKey } from './rs256-issuer';
 import { handlerRound, measureWarm, timedVerifier, transactWrites, type WarmResult } from './warm';
 import { requireChildEnv, runChild, sendToParent } from './child';
 
@@ -95,7 +95,8 @@ async function main(): Promise<void> {
   ]);
 
   // The handler, wired as its module wires it, around the counting client and a timed verifier.
-  const key = await loadOrCreateSigningKey(requireEnvVar('BENCH_SIGNING_KEY_FILE'));
+  // RS256, as production issuers sign (bench/rs256-issuer.ts); the parent serves its JWKS.
+  const mint = await benchTokenMinter(readBenchSigningKey(requireEnvVar('BENCH_SIGNING_KEY_FILE')));
   const timing = timedVerifier(createTokenVerifier(tokenVerifierConfigFromEnv(process.env)));
   const recorder = transactWrites(doc);
   const standing = new DynamoDbActorStanding({ doc, tableName });
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
     standing,
     service: new DeletionService({ store: new DynamoDeletionStore(doc, tableName), standing, clock: systemClock, ids: uuidIds }),
   });
-  const token = (role: string, accountId: string) => mintToken(key, { sub: `bench-${role.toLowerCase()}`, accountId, role, scope: 'customers:delete', ttlSeconds: 1800 });
+  const token = (role: string, accountId: string) => mint({ sub: `bench-${role.toLowerCase()}`, accountId, role, scope: 'customers:delete', ttlSeconds: 1800 });
 
   void send({ kind: 'progress', text: `warm deletes: ${warmRounds} rounds of ${perRound} through the handler and ${perRound} floor writes` });
   const warm = await measureWarm({
