@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { functions } from '../infra/catalog';
-import { esbuildOptions, REPO_ROOT, RUNTIME_PROVIDED_MODULES } from '../infra/constructs/node-function';
+import { esbuildOptions, POWERTOOLS_LAYER_MODULES, REPO_ROOT, RUNTIME_PROVIDED_MODULES } from '../infra/constructs/node-function';
 import { LOCAL_CREDENTIALS } from '../infra/local/local-config';
 import { median, pairRatios, spread, type Spread } from './stats';
 import { deleteCustomerEnv } from './function-env';
@@ -65,7 +65,8 @@ export async function buildBundles(dir: string): Promise<Bundles> {
   });
   const alternative = await buildVariant('CDK options, SDK external', {
     ...esbuildOptions(entry, join(dir, 'alternative', 'index.mjs')),
-    external: [...RUNTIME_PROVIDED_MODULES],
+    // Powertools stays out as in the CDK bundle (it comes from the layer): only the SDK differs between the two.
+    external: [...RUNTIME_PROVIDED_MODULES, ...POWERTOOLS_LAYER_MODULES],
   });
 
   const output = Object.values(cdk.metafile.outputs).find((o) => o.entryPoint !== undefined);

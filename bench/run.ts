@@ -77,8 +77,13 @@ const SCALE_SETTINGS: ScaleSettings = FULL
   ? { roundTripsPerCell: 10, conflictChildren: 50_000, conflictSamples: 20, bulkRounds: 3, bulkPerRound: 1000, cascadeRounds: 3, cascadeDevices: 10_000, full: { devices: 10_000, sessions: 10_000, logins: 1000 } }
   : { roundTripsPerCell: 5, conflictChildren: 5000, conflictSamples: 20, bulkRounds: 3, bulkPerRound: 100, cascadeRounds: 3, cascadeDevices: 1000, full: { devices: 1000, sessions: 1000, logins: 100 } };
 const BULK_RATIO_GOAL = 0.7;
-/** The delete-customer bundle's budget in KB (README "Performance"; issue 16's goal is 250). */
-const API_BUNDLE_KB_LIMIT = 350;
+/**
+ * The delete-customer bundle's budget in KB: 276 measured (esbuild 0.28, client-dynamodb 3.1162), with
+ * room for the SDK's own growth between releases; above it, one of the savings (event streams left to
+ * the runtime, the catalog's unused declarations dropped) has most likely been lost. Issue 16's goal is
+ * 250: the rest is the DynamoDB client and its SDK core (~190 KB), our code (46), zod/mini (19) and jose (18).
+ */
+const API_BUNDLE_KB_LIMIT = 285;
 /**
  * Median over rounds of Σ verify ÷ Σ handler time, RS256 tokens. Issue 16's goal is 0.05; measured
  * 0.064–0.067 on this shared 2-core machine (README "Performance" says where the time goes), so the

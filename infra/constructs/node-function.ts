@@ -32,9 +32,19 @@ export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const
  * identity, container/instance metadata, and the STS/SSO clients behind them. In Lambda the
  * credentials are in the environment, so these never load; if they ever did, the nodejs24.x
  * runtime provides them. Measured with esbuild 0.28 (client-dynamodb 3.1162): delete-customer is
- * 273 KB this way, against 402 KB with the whole default credential chain and 67 KB with no SDK.
+ * 273 KB this way, against 402 KB with the whole default credential chain and 67 KB with no SDK
+ * (measured before Powertools moved to the layer and event streams left the bundle: 276 KB today).
  */
-/** Loaded only by dynamic import, for non-environment credentials; provided by the runtime. */
+/**
+ * Loaded only by dynamic import, for non-environment credentials; provided by the runtime.
+ *
+ * `@smithy/core/event-streams` too: the SDK's HTTP protocol imports it with `await import()` only to
+ * serialize or parse an operation's event-stream member, and no operation our functions call has one
+ * (DynamoDB, SQS, SES v2, Cognito's admin actions, KMS: plain request/response APIs). Bundled, it was
+ * 19 KB of every function (its codec, the marshallers and the SHA-256/CRC32 checksums they use) that
+ * never runs. If an operation with an event stream were ever called, the import would load the
+ * runtime's copy, like the credential providers above.
+ */
 export const LAZY_RUNTIME_MODULES = [
   '@aws-sdk/credential-provider-sso',
   '@aws-sdk/credential-provider-ini',
@@ -45,6 +55,7 @@ export const LAZY_RUNTIME_MODULES = [
   '@aws-sdk/nested-clients',
   '@aws-sdk/token-providers',
   '@smithy/credential-provider-imds',
+  '@smithy/core/event-streams',
 ];
 
 /**
