@@ -398,13 +398,18 @@ async function driveRecording(fn: TemplateFunction, events: unknown[], scenario:
       }
     };
     const record = (client: { prototype: object }) => jest.spyOn(client.prototype as { send: (c: Command) => Promise<unknown> }, 'send').mockImplementation(respond);
-    for (const client of [DynamoDBDocumentClient, DynamoDBClient, SQSClient, SESv2Client, CognitoIdentityProviderClient]) record(client as unknown as { prototype: object });
-    const module = await loadHandler(fn.entry);
-    // The runs' own log lines are not what is tested here.
-    (await import('../../shared/observability/logger')).logger.setLogLevel('SILENT');
-    const results: unknown[] = [];
-    for (const event of events) results.push(await module.handler(event, lambdaContext(fn.name)));
-    return { uses: recorded.flatMap(usesOf), results };
+    // The SDK's classes are shared by every isolated registry (SHARED_PACKAGES): the spies end with this run.
+    const spies = [DynamoDBDocumentClient, DynamoDBClient, SQSClient, SESv2Client, CognitoIdentityProviderClient].map((client) => record(client as unknown as { prototype: object }));
+    try {
+      const module = await loadHandler(fn.entry);
+      // The runs' own log lines are not what is tested here.
+      (await import('../../shared/observability/logger')).logger.setLogLevel('SILENT');
+      const results: unknown[] = [];
+      for (const event of events) results.push(await module.handler(event, lambdaContext(fn.name)));
+      return { uses: recorded.flatMap(usesOf), results };
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 }
 

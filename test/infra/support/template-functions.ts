@@ -105,20 +105,74 @@ export const SDK_ENVIRONMENT = {
 } as const;
 
 /**
+ * The third-party packages the handler modules import (every bare specifier under functions/ and
+ * shared/ but `aws-lambda`, which is types only, and `node:*`). Each cold start re-evaluates the
+ * repository's own modules, which is what reads `process.env`; evaluating these packages afresh
+ * too (some 500 files of the SDK clients, zod, Powertools) was most of a cold start's time, ~240
+ * times per test file. They are loaded once, with `SDK_ENVIRONMENT` only, and every isolated
+ * registry is handed those same module objects. None of them reads an application variable at
+ * import: the SDK clients and Powertools' Logger, Metrics and Tracer read `process.env` when the
+ * repository's code constructs them, which happens inside the isolated registry, under its `env`.
+ * A package missing from this list is only evaluated afresh in each registry, as before: slower, not wrong.
+ */
+const SHARED_PACKAGES = [
+  '@aws-sdk/client-cognito-identity-provider',
+  '@aws-sdk/client-dynamodb',
+  '@aws-sdk/client-kms',
+  '@aws-sdk/client-sesv2',
+  '@aws-sdk/client-sqs',
+  '@aws-sdk/lib-dynamodb',
+  '@aws-sdk/util-dynamodb',
+  '@aws-lambda-powertools/logger',
+  '@aws-lambda-powertools/logger/middleware',
+  '@aws-lambda-powertools/metrics',
+  '@aws-lambda-powertools/metrics/middleware',
+  '@aws-lambda-powertools/tracer',
+  '@aws-lambda-powertools/tracer/middleware',
+  '@middy/core',
+  'jose',
+  // The three share zod's core: all or none, so no schema meets a second copy of it.
+  'zod',
+  'zod/mini',
+  'zod/locales',
+] as const;
+
+let sharedPackages: Map<string, object> | undefined;
+
+function loadSharedPackages(): Map<string, object> {
+  if (sharedPackages) return sharedPackages;
+  const saved = process.env;
+  // What a package writes to process.env at import (Powertools' user agent, X-Ray's context-missing
+  // strategy) goes to this throwaway copy, as it went to each cold start's own before.
+  process.env = { ...SDK_ENVIRONMENT };
+  try {
+    sharedPackages = new Map(SHARED_PACKAGES.map((name) => [name, jest.requireActual<object>(name)]));
+  } finally {
+    process.env = saved;
+  }
+  return sharedPackages;
+}
+
+/**
  * Runs `body` with `process.env` set to exactly `env` (nothing else of the test process's), in a
- * fresh module registry, so a handler module's cold start sees only what its template gives it.
- * `process.env` is restored afterwards.
+ * fresh module registry, so a handler module's cold start sees only what its template gives it
+ * (the repository's modules are all evaluated afresh; the third-party packages are shared: see
+ * SHARED_PACKAGES). `process.env` is restored afterwards.
  */
 export async function withIsolatedEnvironment<T>(env: Record<string, string>, body: () => Promise<T>): Promise<T> {
+  const shared = loadSharedPackages();
   const saved = process.env;
   process.env = { ...env };
   try {
     let result: T | undefined;
     await jest.isolateModulesAsync(async () => {
+      // A doMock outlives the registry it was made in: undone below.
+      for (const [name, module] of shared) jest.doMock(name, () => module);
       result = await body();
     });
     return result as T;
   } finally {
+    for (const name of shared.keys()) jest.dontMock(name);
     process.env = saved;
   }
 }
