@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
@@ -9,6 +9,8 @@ import type { StageConfig } from '../../../infra/config/stages';
 import { createServiceStacks, type ServiceStacks } from '../../../infra/stacks/service';
 
 export type StackKey = keyof ServiceStacks;
+
+const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 
 export interface SynthesizedService {
   app: App;
@@ -42,13 +44,58 @@ export function synthesizeService(config: StageConfig, options: SynthOptions = {
     context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] },
     builtinCloudFormationValidation: options.cfnValidation ?? false,
   });
-  const stacks = createServiceStacks(app, config);
-  if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  const assembly = app.synth();
+  const restorePath = options.bundle ? esbuildWithoutNpx() : () => undefined;
+  let stacks: ServiceStacks;
+  let assembly: CloudAssembly;
+  try {
+    stacks = createServiceStacks(app, config);
+    if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    assembly = app.synth();
+  } finally {
+    restorePath();
+  }
   const templates = Object.fromEntries(
     (Object.keys(stacks) as StackKey[]).map((key) => [key, Template.fromJSON(assembly.getStackByName(stacks[key].stackName).template)]),
   ) as Record<StackKey, Template>;
   return { app, stacks, assembly, templates, validationReport: () => readValidationReport(outdir), cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
+}
+
+/**
+ * CDK bundles each function (in the constructor) with `npx --no-install esbuild …` run in the project
+ * root, because esbuild is a package of the project: npx resolves that to `node_modules/.bin/esbuild`.
+ * npx's own start costs ~0.8 s a function (24 functions: most of a bundled synth's time), so while a
+ * test synthesizes, an `npx` earlier on PATH runs that same binary directly for exactly that call, and
+ * hands every other call to the real npx. The bundles are the ones `cdk synth` builds: same binary,
+ * same arguments, same working directory. Returns what puts PATH back.
+ */
+function esbuildWithoutNpx(): () => void {
+  const realNpx = (process.env.PATH ?? '')
+    .split(delimiter)
+    .map((dir) => join(dir, 'npx'))
+    .find((file) => existsSync(file));
+  const esbuild = join(REPO_ROOT, 'node_modules', '.bin', 'esbuild');
+  if (realNpx === undefined || !existsSync(esbuild)) return () => undefined;
+  const bin = mkdtempSync(join(tmpdir(), 'npx-esbuild-'));
+  writeFileSync(
+    join(bin, 'npx'),
+    [
+      '#!/bin/sh',
+      `if [ "$1" = "--no-install" ] && [ "$2" = "esbuild" ] && [ "$(pwd -P)" = ${shellQuote(realpathSync(REPO_ROOT))} ]; then shift 2; exec ${shellQuote(esbuild)} "$@"; fi`,
+      `exec ${shellQuote(realNpx)} "$@"`,
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
+  const saved = process.env.PATH;
+  process.env.PATH = `${bin}${delimiter}${saved ?? ''}`;
+  return () => {
+    process.env.PATH = saved;
+    rmSync(bin, { recursive: true, force: true });
+  };
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 export interface ValidationReport {
