@@ -9,6 +9,12 @@ const transformIgnorePatterns = ['/node_modules/(?!(jose|@middy)/)'];
 
 module.exports = {
   testTimeout: 30000,
+  // A worker per core. Jest's default is one fewer than the cores: on CI's 2 cores that is 1, which runs
+  // every file in band, one after another, while much of the suite waits on processes (DynamoDB Local,
+  // SQS, the local stacks and CLIs it starts) with a core idle. Measured on this 2-core machine, 11 files
+  // of all three projects: 61.6 s / 53.1 s in band, 34.1 s / 38.6 s with 2 workers. (Integration files
+  // already share the run's emulators through tables and queues of their own.)
+  maxWorkers: '100%',
   projects: [
     { displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], transform, transformIgnorePatterns, testEnvironment: 'node' },
     { displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'], transform, transformIgnorePatterns, testEnvironment: 'node' },
