@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { repoRoot } from '../../../infra/local/local-config';
 
 /** Linux process inspection (/proc) and a CLI runner for the local stack's process-level tests. */
@@ -74,13 +73,14 @@ function cliEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** tsx's own command line (what `npx tsx` and the package.json scripts end up running), started without npx:
- * npx's start alone cost ~0.5 s of CPU per run, and the CLI tests start some 25 runs. */
-const TSX_CLI = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-
-/** Runs `tsx <script> …args` from the repository root in its own process group, as a terminal would. */
+/**
+ * Runs `<script> …args` from the repository root in its own process group, as a terminal would, the way `npm start`
+ * does: node itself with tsx's loader (`node --import tsx`), not tsx's command line, which runs the script in a child
+ * and, on Ctrl-C, SIGKILLs it unless it confirms the signal within 60 ms (a busy stack missed that, and its exit hook,
+ * which stops DynamoDB Local, never ran). Started without npx, whose start alone cost ~0.5 s of CPU per run.
+ */
 export function runCli(script: string, args: readonly string[]): RunningCli {
-  const child = spawn(process.execPath, [TSX_CLI, script, ...args], { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv() });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv() });
   if (child.pid === undefined) throw new Error(`could not start ${script}`);
   const pid = child.pid;
   let out = '';

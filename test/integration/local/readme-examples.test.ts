@@ -109,7 +109,7 @@ describe('the README’s examples, in order, on a fresh npm start', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    stack = spawn(process.execPath, [join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'infra/local/start.ts', '--port', String(port)], {
+    stack = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts', '--port', String(port)], {
       cwd: repoRoot,
       // Its own emulators, as on a fresh machine: not the test run's shared ones.
       env: Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_ENDPOINT_URL'))),
