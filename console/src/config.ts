@@ -23,4 +23,10 @@ export interface SignInConfig {
   audience?: string;
   /** Who signs the operator in, in words: "Sign in with …". */
   provider: string;
+  /** The issuer's logout endpoint, so that "Sign out" ends the issuer's session too; absent: the console forgets its token only. */
+  logout?: {
+    endpoint: string;
+    /** The parameter naming where to come back: Cognito's `logout_uri`, OIDC RP-initiated logout's `post_logout_redirect_uri`. */
+    returnParameter: 'logout_uri' | 'post_logout_redirect_uri';
+  };
 }

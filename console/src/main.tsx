@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { consoleConfig, currentSession, loadConfig, setSession, type Session } from './api';
-import { beginSignIn, completeSignIn } from './sign-in';
+import { beginSignIn, completeSignIn, endIssuerSession } from './sign-in';
 import { ErrorBox, useAction } from './ui';
 import { CustomerView, OpsView, RequestsView, RequestView } from './views';
 
@@ -36,7 +36,10 @@ function SignIn({ refusal }: { refusal?: unknown }) {
     <section aria-labelledby="signin-title">
       <h2 id="signin-title">Sign in</h2>
       <ErrorBox error={refusal} />
-      <p class="muted">The console signs you in with {signIn.provider}. Your token stays in this tab's memory; closing the tab signs you out.</p>
+      <p class="muted">
+        The console signs you in with {signIn.provider}. Your token stays in this tab's memory only.{' '}
+        {signIn.logout ? 'Sign out ends your session there too.' : 'Closing the tab forgets it, but your session with the issuer may let the next sign-in in this browser through without a password.'}
+      </p>
       <button type="button" disabled={action.busy} onClick={() => void action.run(async () => (await beginSignIn(signIn), 'Going to the sign-in page…'))}>
         Sign in with {signIn.provider}
       </button>
@@ -75,13 +78,21 @@ function App({ refusal }: { refusal?: unknown }) {
     setSession(s);
     setLocal(s);
   };
+  const signOut = () => {
+    signIn(undefined);
+    setEnded(undefined);
+    const config = consoleConfig().signIn;
+    if (config) endIssuerSession(config);
+  };
   // The token's end is the session's: sign out then, and say so, rather than let every call fail with a 401.
   useEffect(() => {
     if (session?.expiresAt === undefined) return;
+    // setTimeout fires at once when asked to wait past 2^31-1 ms (~24.8 days): a longer-lived token's tab is
+    // signed out after that long instead.
     const timer = setTimeout(() => {
       signIn(undefined);
       setEnded(new Error('Your session ended: the access token expired. Sign in again.'));
-    }, Math.max(0, session.expiresAt - Date.now()));
+    }, Math.min(Math.max(0, session.expiresAt - Date.now()), 2 ** 31 - 1));
     return () => clearTimeout(timer);
   }, [session]);
   const link = (href: string, label: string) => (
@@ -109,7 +120,7 @@ function App({ refusal }: { refusal?: unknown }) {
         {session ? (
           <span class="who">
             {session.sub} ({session.role}, {session.accountId}){' '}
-            <button type="button" onClick={() => (signIn(undefined), setEnded(undefined))}>
+            <button type="button" onClick={signOut}>
               Sign out
             </button>
           </span>

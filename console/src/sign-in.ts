@@ -26,8 +26,12 @@ function base64url(bytes: Uint8Array): string {
 
 const randomText = (bytes: number) => base64url(crypto.getRandomValues(new Uint8Array(bytes)));
 
-/** The page itself, without query or hash: the redirect URI registered for the console's client. */
-const redirectUri = () => `${location.origin}${location.pathname}`;
+/**
+ * The page itself, without query or hash: the redirect URI registered for the console's client. The page answers at
+ * its directory and at `index.html` in it (CloudFront's default root object, the local stack's file); the registered
+ * URI is the directory's, so `index.html` is dropped.
+ */
+const redirectUri = () => `${location.origin}${location.pathname.replace(/index\.html$/, '')}`;
 
 /** Sends the browser to the issuer's authorization endpoint; it comes back to this page with `?code=…&state=…`. */
 export async function beginSignIn(config: SignInConfig): Promise<void> {
@@ -46,8 +50,23 @@ export async function beginSignIn(config: SignInConfig): Promise<void> {
     code_challenge_method: 'S256',
   };
   if (config.audience !== undefined) params.audience = config.audience;
-  target.search = new URLSearchParams(params).toString();
+  // Added to the endpoint's own query, which must be kept (RFC 6749 §3.1; e.g. an Azure AD B2C policy).
+  for (const [name, value] of Object.entries(params)) target.searchParams.set(name, value);
   location.assign(target.toString());
+}
+
+/**
+ * Ends the issuer's session too, when the stage names its logout endpoint: forgetting the token alone would let the
+ * next "Sign in" in this browser through as the same operator, without a password. The issuer sends the browser back
+ * to the console's page (Cognito's `logout_uri`, OIDC RP-initiated logout's `post_logout_redirect_uri`).
+ */
+export function endIssuerSession(config: SignInConfig): boolean {
+  if (!config.logout) return false;
+  const target = new URL(config.logout.endpoint, location.href);
+  target.searchParams.set('client_id', config.clientId);
+  target.searchParams.set(config.logout.returnParameter, redirectUri());
+  location.assign(target.toString());
+  return true;
 }
 
 const refused = (message: string) => new ApiError(0, 'SIGN_IN', message);
@@ -70,14 +89,15 @@ export async function completeSignIn(config: SignInConfig): Promise<Session | un
   }
   history.replaceState(null, '', `${location.pathname}${pending?.returnTo ?? ''}`);
 
+  // The state ties the answer, a refusal as much as a code, to a sign-in this tab started: anything else may be
+  // someone else's code (CSRF) or words an attacker wrote, so it is refused without repeating what it says.
+  if (pending === undefined || answer.get('state') !== pending.state) {
+    throw refused('This sign-in answer does not belong to a sign-in started in this tab (its state differs). Sign in again.');
+  }
   const error = answer.get('error');
   if (error !== null) {
     const description = answer.get('error_description');
     throw refused(`The identity provider did not sign you in: ${error}${description ? ` (${description})` : ''}.`);
-  }
-  // The state ties the answer to a sign-in this tab started: anything else may be someone else's code (CSRF).
-  if (pending === undefined || answer.get('state') !== pending.state) {
-    throw refused('This sign-in answer does not belong to a sign-in started in this tab (its state differs). Sign in again.');
   }
   let response: Response;
   try {
@@ -112,7 +132,9 @@ export function sessionFrom(token: string): Session {
   let claims: Record<string, unknown>;
   try {
     const payload = token.split('.')[1] ?? '';
-    claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
+    // atob gives one character per byte: the bytes are UTF-8, so a login or account outside ASCII reads as written.
+    const bytes = Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    claims = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
   } catch {
     throw refused('The identity provider\'s access token is not a JWT; the API would refuse it. Ask the administrator to check the console\'s client.');
   }

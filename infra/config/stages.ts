@@ -76,12 +76,15 @@ export interface StageConfig {
    * Sign-in (authorization code + PKCE, written to the console's config.json): `clientId` is the console's public
    * client at the issuer (no secret; its allowed callback URL the console's URL, `origin` + `/`), and the issuer's
    * `authorizationEndpoint` and `tokenEndpoint` (for a Cognito pool, its domain's `/oauth2/authorize` and
-   * `/oauth2/token`). The three go together; without them the deployed console says sign-in is not configured. */
+   * `/oauth2/token`). The three go together; without them the deployed console says sign-in is not configured.
+   * `logoutEndpoint` (optional; Cognito's `/logout`, an OIDC issuer's `end_session_endpoint`) lets "Sign out" end the
+   * issuer's session too; its allowed sign-out URL is the console's URL. */
   console?: {
     origin?: string;
     clientId?: string;
     authorizationEndpoint?: string;
     tokenEndpoint?: string;
+    logoutEndpoint?: string;
   };
   /** Alarm notifications: when enabled, an SNS topic (KMS-encrypted) receives every alarm (and its return
    * to OK) and each listed address is subscribed to it. Alarms exist either way. A production stage must
@@ -239,28 +242,36 @@ export function placeholderFields(config: StageConfig): string[] {
 /** A Cognito user pool id: its region, an underscore, and an alphanumeric suffix (`us-east-1_EXAMPLE`). */
 export const COGNITO_USER_POOL_ID = /^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/;
 
-/** A browser's `Origin` for an https page: scheme, lower-case host, optional port; what CORS compares byte for byte. */
-/** What is wrong with a stage's console sign-in settings: the three go together, the endpoints are https URLs. */
-function consoleSignInProblems(settings: StageConfig['console']): string[] {
+/**
+ * What is wrong with a stage's console sign-in settings: the three go together, the endpoints are https URLs without a
+ * fragment, and a Cognito stage's console client is one whose access tokens the API accepts.
+ */
+function consoleSignInProblems(settings: StageConfig['console'], auth: StageConfig['auth']): string[] {
   const problems: string[] = [];
-  const { clientId, authorizationEndpoint, tokenEndpoint } = settings ?? {};
+  const { clientId, authorizationEndpoint, tokenEndpoint, logoutEndpoint } = settings ?? {};
   const given = [clientId, authorizationEndpoint, tokenEndpoint].filter((v) => v !== undefined).length;
   if (given !== 0 && given !== 3) problems.push('console.clientId, console.authorizationEndpoint and console.tokenEndpoint go together: set all three for the console\'s sign-in, or none');
+  if (logoutEndpoint !== undefined && given !== 3) problems.push('console.logoutEndpoint needs the console\'s sign-in (console.clientId, console.authorizationEndpoint, console.tokenEndpoint)');
   if (clientId !== undefined && !/^[\w.+:-]{1,256}$/.test(clientId)) problems.push('console.clientId must be an OIDC client id (letters, digits, _ . + : -)');
-  for (const [name, url] of [['authorizationEndpoint', authorizationEndpoint], ['tokenEndpoint', tokenEndpoint]] as const) {
-    if (url !== undefined && !isHttpsUrl(url)) problems.push(`console.${name} must be an https URL (the issuer's ${name === 'tokenEndpoint' ? 'token' : 'authorization'} endpoint)`);
+  if (clientId !== undefined && auth.kind === 'cognito' && !auth.clientIds.includes(clientId)) {
+    problems.push(`console.clientId ${clientId} must be one of auth.clientIds: the API refuses access tokens of any other app client`);
+  }
+  for (const [name, url] of [['authorizationEndpoint', authorizationEndpoint], ['tokenEndpoint', tokenEndpoint], ['logoutEndpoint', logoutEndpoint]] as const) {
+    if (url !== undefined && !isHttpsUrl(url)) problems.push(`console.${name} must be an https URL without a fragment (the issuer's ${name.replace('Endpoint', '')} endpoint)`);
   }
   return problems;
 }
 
 function isHttpsUrl(text: string): boolean {
   try {
-    return new URL(text).protocol === 'https:';
+    const url = new URL(text);
+    return url.protocol === 'https:' && url.hash === '' && !text.includes('#');
   } catch {
     return false;
   }
 }
 
+/** A browser's `Origin` for an https page: scheme, lower-case host, optional port; what CORS compares byte for byte. */
 export const CONSOLE_ORIGIN = /^https:\/\/[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:\d{1,5})?$/;
 
 export function validateStageConfig(config: StageConfig): void {
@@ -283,7 +294,7 @@ export function validateStageConfig(config: StageConfig): void {
   if (config.console?.origin !== undefined && !CONSOLE_ORIGIN.test(config.console.origin)) {
     problems.push('console.origin must be an https origin exactly as a browser sends it: https://host[:port], lower case, no path or trailing slash');
   }
-  problems.push(...consoleSignInProblems(config.console));
+  problems.push(...consoleSignInProblems(config.console, config.auth));
   const invalidEmails = config.alarms.emails.filter((email) => !/^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(email));
   if (invalidEmails.length > 0) problems.push(`alarms.emails: not an e-mail address: ${invalidEmails.map((e) => JSON.stringify(e)).join(', ')}`);
   if (config.production && (!config.alarms.notify || config.alarms.emails.length === 0)) {

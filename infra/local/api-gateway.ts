@@ -40,19 +40,20 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 }
 
 /**
- * Writes a payload 2.0 result the way API Gateway does, including its "bare value" shortcut. With CORS configured
- * (`ignoreCorsHeaders`), the handler's own CORS headers are dropped, as API Gateway drops them.
+ * Writes a payload 2.0 result the way API Gateway does, including its "bare value" shortcut. With CORS configured,
+ * `corsHeaders` replace the handler's own CORS headers, as API Gateway's replace them.
  */
-export function writeHandlerResult(res: ServerResponse, result: APIGatewayProxyResultV2, ignoreCorsHeaders = false): void {
+export function writeHandlerResult(res: ServerResponse, result: APIGatewayProxyResultV2, corsHeaders?: Record<string, string>): void {
   if (typeof result === 'string' || result === null || result === undefined || typeof result !== 'object' || !('statusCode' in result)) {
     // API Gateway treats anything without statusCode as a 200 JSON body.
-    sendJson(res, 200, result ?? null);
+    sendJson(res, 200, result ?? null, corsHeaders);
     return;
   }
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) {
-    if (!(ignoreCorsHeaders && name.toLowerCase().startsWith('access-control-'))) headers[name.toLowerCase()] = String(value);
+    if (!(corsHeaders && name.toLowerCase().startsWith('access-control-'))) headers[name.toLowerCase()] = String(value);
   }
+  Object.assign(headers, corsHeaders);
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
   const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
   headers['content-length'] = String(body.length);
@@ -94,7 +95,6 @@ export function createApiGateway(
       const method = (req.method ?? 'GET').toUpperCase();
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (cors.preflight(req, res, method)) return;
-      const ignoreCorsHeaders = cors.decorate(req, res);
       if (extra.handle && (await extra.handle(req, res, method, url.pathname))) return;
       const staticRoute = staticRoutes.find((r) => r.method === method && r.path === url.pathname);
       if (staticRoute) {
@@ -129,7 +129,7 @@ export function createApiGateway(
       const started = Date.now();
       try {
         const result = await invokeWithTimeout(matched.route.handler, event, matched.route.fn);
-        writeHandlerResult(res, result, ignoreCorsHeaders);
+        writeHandlerResult(res, result, cors.integrationHeaders(req));
         log.info('request', { fn: matched.route.fn.name, method, path: url.pathname, status: res.statusCode, ms: Date.now() - started });
       } catch (error) {
         log.error('handler failed', { fn: matched.route.fn.name, method, path: url.pathname, error: error instanceof Error ? error.stack : String(error) });

@@ -20,6 +20,10 @@ type StoredKey = Awaited<ReturnType<typeof loadOrCreateSigningKey>>;
  * - `POST /oauth2/authorize`: the page's answer: a one-time code (60 s) bound to the client, the redirect URI, the
  *   challenge and the chosen identity, sent back with the client's `state`; or `error=access_denied`.
  * - `POST /oauth2/token`: the code for an access token, once, with the verifier whose SHA-256 is the challenge.
+ * - `GET /oauth2/logout`: RP-initiated logout's shape (`client_id`, `post_logout_redirect_uri`); no session is kept
+ *   here, so it only checks the client and sends the browser back.
+ *
+ * Only requests addressed to this machine's loopback names are served (DNS rebinding).
  */
 
 /** The console's client id in the local stack: its config.json names it, and it is the only client registered here. */
@@ -28,6 +32,9 @@ export const LOCAL_CONSOLE_CLIENT_ID = 'operator-console-local';
 const CONSOLE_PATH = '/console/';
 export const AUTHORIZE_PATH = '/oauth2/authorize';
 export const TOKEN_PATH = '/oauth2/token';
+export const LOGOUT_PATH = '/oauth2/logout';
+/** `Host` as a browser on this machine sends it: the loopback names, with the stack's port. */
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/;
 
 /** A code is short-lived (RFC 6749 §4.1.2 recommends at most 10 minutes) and used once. */
 const CODE_TTL_MS = 60_000;
@@ -118,11 +125,11 @@ export function authorizationServerRoutes(options: { signingKey: StoredKey; logi
   };
   const disabledBy = (sub: string): string | undefined => readLoginRecord(options.loginRecordFile).disabled[sub]?.requestId;
 
-  /** The client and its redirect URI first (errors shown here), then the rest (errors sent to the client). */
-  function checkRequest(params: URLSearchParams, host: string | undefined): { page: string } | { redirect: string; error: string } | AuthorizationRequest {
+  /** The registered client and one of its redirect URIs (this stack's console page), or what is wrong, for an error page. */
+  function checkClient(params: URLSearchParams, host: string, redirectParameter: string): { page: string } | { clientId: string; redirectUri: string } {
     const clientId = params.get('client_id') ?? '';
     if (clientId !== LOCAL_CONSOLE_CLIENT_ID) return { page: `Unknown client_id: this server knows one client, ${LOCAL_CONSOLE_CLIENT_ID} (the operator console).` };
-    const redirectUri = params.get('redirect_uri') ?? '';
+    const redirectUri = params.get(redirectParameter) ?? '';
     let target: URL | undefined;
     try {
       target = new URL(redirectUri);
@@ -130,8 +137,16 @@ export function authorizationServerRoutes(options: { signingKey: StoredKey; logi
       target = undefined;
     }
     if (!target || target.protocol !== 'http:' || target.host !== host || target.pathname !== CONSOLE_PATH || target.search !== '' || target.hash !== '') {
-      return { page: `redirect_uri must be this stack's console page, http://${host ?? 'host'}${CONSOLE_PATH}, exactly.` };
+      return { page: `${redirectParameter} must be this stack's console page, http://${host}${CONSOLE_PATH}, exactly.` };
     }
+    return { clientId, redirectUri };
+  }
+
+  /** The client and its redirect URI first (errors shown here), then the rest (errors sent to the client). */
+  function checkRequest(params: URLSearchParams, host: string): { page: string } | { redirect: string; error: string } | AuthorizationRequest {
+    const client = checkClient(params, host, 'redirect_uri');
+    if ('page' in client) return client;
+    const { clientId, redirectUri } = client;
     const state = params.get('state') ?? '';
     const fail = (description: string) => ({ redirect: redirectUri, error: description });
     if (params.get('response_type') !== 'code') return fail('response_type must be code');
@@ -197,6 +212,18 @@ export function authorizationServerRoutes(options: { signingKey: StoredKey; logi
   }
 
   return async (req: IncomingMessage, res: ServerResponse, method: string, pathname: string): Promise<boolean> => {
+    if (pathname !== AUTHORIZE_PATH && pathname !== TOKEN_PATH && pathname !== LOGOUT_PATH) return false;
+    // This machine's names only: a page on another name that resolves here (DNS rebinding) must not run the flow
+    // and mint itself a token for the stack beside it.
+    const host = req.headers.host ?? '';
+    if (!LOOPBACK_HOST.test(host)) return errorPage(res, 421, 'The local issuer answers on this machine\'s own names only (127.0.0.1, localhost, [::1]).'), true;
+    if (pathname === LOGOUT_PATH && method === 'GET') {
+      // No session is kept here (every sign-in shows the page), so a logout only checks the client and goes back.
+      const client = checkClient(new URL(req.url ?? '/', 'http://localhost').searchParams, host, 'post_logout_redirect_uri');
+      if ('page' in client) return errorPage(res, 400, client.page), true;
+      redirect(res, client.redirectUri, {});
+      return true;
+    }
     if (pathname === TOKEN_PATH && method === 'POST') {
       await token(req, res);
       return true;
@@ -209,7 +236,7 @@ export function authorizationServerRoutes(options: { signingKey: StoredKey; logi
       if (form === undefined) return errorPage(res, 413, 'The sign-in form is too large.'), true;
       params = form;
     }
-    const request = checkRequest(params, req.headers.host);
+    const request = checkRequest(params, host);
     if ('page' in request) return errorPage(res, 400, request.page), true;
     if ('redirect' in request) return redirect(res, request.redirect, { error: 'invalid_request', error_description: request.error, state: params.get('state') ?? '' }), true;
     if (method === 'GET') return send(res, 200, 'text/html; charset=utf-8', signInPage(request)), true;

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import type { ConsoleConfig } from '../../console/src/config';
-import { AUTHORIZE_PATH, DEV_SCOPES, LOCAL_CONSOLE_CLIENT_ID, TOKEN_PATH } from './authorization-server';
+import { AUTHORIZE_PATH, DEV_SCOPES, LOCAL_CONSOLE_CLIENT_ID, LOGOUT_PATH, TOKEN_PATH } from './authorization-server';
 import { CONSOLE_DIR, CONSOLE_SECURITY_HEADERS, consoleBuildOptions } from './console-build';
 
 export { CONSOLE_CSP, CONSOLE_DIR, CONSOLE_SECURITY_HEADERS, consoleBuildOptions } from './console-build';
@@ -30,6 +30,7 @@ export function consoleRoutes(options: { bundle: string }) {
       clientId: LOCAL_CONSOLE_CLIENT_ID,
       scope: ['openid', ...DEV_SCOPES].join(' '),
       provider: 'the local development issuer',
+      logout: { endpoint: LOGOUT_PATH, returnParameter: 'post_logout_redirect_uri' },
     },
   };
   const files: Record<string, { type: string; body: () => string }> = {

@@ -4,8 +4,8 @@ import type { CorsPolicy } from '../config/cors';
 /**
  * API Gateway's CORS (HTTP API), as the local gateway plays it: with a policy, the gateway itself answers every
  * preflight (an OPTIONS with `origin` and `access-control-request-method`), before any route, and adds
- * `access-control-allow-origin` to the answers of requests from an allowed origin, dropping any CORS header a handler
- * returned ("API Gateway ignores CORS headers returned from your backend integration"). An origin the policy does not
+ * `access-control-allow-origin` to the handlers' answers to requests from an allowed origin, dropping any CORS header
+ * a handler returned ("API Gateway ignores CORS headers returned from your backend integration"). An origin the policy does not
  * allow gets no CORS header, so the browser refuses the page the response. Without a policy nothing changes: OPTIONS
  * is just another unrouted method.
  */
@@ -29,13 +29,14 @@ export class LocalCors {
   }
 
   /**
-   * Sets the CORS header of an ordinary response from an allowed origin, before the route writes it, so every answer
-   * carries it (a handler's, a 404, a 413). Says whether handlers' own CORS headers must go (a policy is set).
+   * The CORS headers an integration's (a handler's) response gets, in place of any it set itself: the origin's, if the
+   * policy allows it; none otherwise. Undefined without a policy: the handler's headers stand as they are. Only
+   * integration responses: that is where AWS documents adding them, so the gateway's own answers (a 404 for an unknown
+   * route) carry none, here as there may.
    */
-  decorate(req: IncomingMessage, res: ServerResponse): boolean {
-    if (!this.policy) return false;
+  integrationHeaders(req: IncomingMessage): Record<string, string> | undefined {
+    if (!this.policy) return undefined;
     const origin = req.headers.origin;
-    if (origin !== undefined && this.policy.allowOrigins.includes(origin)) res.setHeader('access-control-allow-origin', origin);
-    return true;
+    return origin !== undefined && this.policy.allowOrigins.includes(origin) ? { 'access-control-allow-origin': origin } : {};
   }
 }

@@ -33,7 +33,7 @@ export interface ConsoleStackProps extends StackProps {
  * when asked for its audience; others ignore it).
  */
 export function consoleSignIn(config: StageConfig): SignInConfig | undefined {
-  const { clientId, authorizationEndpoint, tokenEndpoint } = config.console ?? {};
+  const { clientId, authorizationEndpoint, tokenEndpoint, logoutEndpoint } = config.console ?? {};
   if (clientId === undefined || authorizationEndpoint === undefined || tokenEndpoint === undefined) return undefined;
   const { auth } = config;
   return {
@@ -43,6 +43,9 @@ export function consoleSignIn(config: StageConfig): SignInConfig | undefined {
     scope: ['openid', ...issuerScopes(auth)].join(' '),
     ...(auth.kind === 'oidc' ? { audience: auth.audience } : {}),
     provider: auth.kind === 'cognito' ? `the ${config.stage} Cognito user pool` : new URL(auth.issuer).host,
+    ...(logoutEndpoint !== undefined
+      ? { logout: { endpoint: logoutEndpoint, returnParameter: auth.kind === 'cognito' ? ('logout_uri' as const) : ('post_logout_redirect_uri' as const) } }
+      : {}),
   };
 }
 

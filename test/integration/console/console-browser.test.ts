@@ -85,9 +85,21 @@ describe('the operator console', () => {
     await expect(page.getByRole('alert').textContent()).resolves.toBe('The identity provider did not sign you in: access_denied (The sign-in was cancelled).');
     expect(page.url()).toBe(`${stack.url}/console/`);
 
-    // A code arriving at a tab that started no sign-in (a forged or replayed link) is refused before any token request.
-    await page.goto(`${stack.url}/console/?code=forged&state=forged`);
-    await expect(page.getByRole('alert').textContent()).resolves.toBe('This sign-in answer does not belong to a sign-in started in this tab (its state differs). Sign in again.');
+    // An answer whose state is not the one this tab's sign-in made (a forged or replayed link) is refused before any
+    // token request, and a refusal's words are not repeated unless its state is this tab's.
+    const tokenRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/oauth2/token')) tokenRequests.push(request.url());
+    });
+    const stateMismatch = 'This sign-in answer does not belong to a sign-in started in this tab (its state differs). Sign in again.';
+    for (const forged of ['code=forged&state=forged', 'error=access_denied&error_description=Call+0800+now&state=forged']) {
+      await page.goto(`${stack.url}/console/`);
+      await page.getByRole('button', { name: 'Sign in with the local development issuer' }).click();
+      await page.getByRole('heading', { name: 'Development sign-in (local stack only)' }).waitFor();
+      await page.goto(`${stack.url}/console/?${forged}`);
+      await expect(page.getByRole('alert').textContent()).resolves.toBe(stateMismatch);
+    }
+    expect(tokenRequests).toEqual([]);
   });
 
   it('signs in with authorization code + PKCE through the local issuer\'s development sign-in (token in memory only)', async () => {
@@ -205,6 +217,15 @@ describe('the operator console', () => {
 
     await page.goto(`${stack.url}/console/#/requests/${requestId}`);
     await page.locator('tr[data-step="email"] .status.SUCCESS').waitFor({ timeout: 20_000 });
+  });
+
+  it('signs out through the issuer\'s logout endpoint, back to the sign-in', async () => {
+    // The page shows its sign-in at once, before the browser leaves for the issuer: wait for the trip itself.
+    const logout = page.waitForRequest((request) => request.isNavigationRequest() && new URL(request.url()).pathname === '/oauth2/logout');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await logout;
+    await page.waitForURL(`${stack.url}/console/`);
+    await page.getByRole('button', { name: 'Sign in with the local development issuer' }).waitFor();
     expect(pageErrors).toEqual([]);
   });
 });

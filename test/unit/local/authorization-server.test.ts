@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
@@ -15,13 +15,14 @@ import { loadOrCreateSigningKey } from '../../../infra/local/token-issuer';
  */
 
 let dir: string;
+let loginRecordFile: string;
 let server: Server;
 let base: string;
 let clock = Date.now();
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'authorization-server-'));
-  const loginRecordFile = join(dir, 'disabled-logins.json');
+  loginRecordFile = join(dir, 'disabled-logins.json');
   writeFileSync(loginRecordFile, JSON.stringify({ version: 1, disabled: { 'gone-user': { account: 'acme', requestId: 'req-1', disabledAt: '2026-01-01T00:00:00.000Z' } } }));
   const serve = authorizationServerRoutes({ signingKey: await loadOrCreateSigningKey(join(dir, 'signing-key.json')), loginRecordFile, now: () => clock });
   server = createServer((req, res) => {
@@ -116,12 +117,15 @@ describe('the authorization endpoint', () => {
   it.each([
     ['an unknown client', { client_id: 'someone-else' }, /Unknown client_id/],
     ['a redirect URI on another host', { redirect_uri: 'http://evil.example/console/' }, /redirect_uri must be this stack&#39;s console page/],
-    ['a redirect URI on another path', { redirect_uri: 'http://127.0.0.1:1/elsewhere' }, /redirect_uri must be/],
-    ['a redirect URI with a query', { redirect_uri: 'REPLACED?x=1' }, /redirect_uri must be/],
+    ['a redirect URI on another path of this stack', { redirect_uri: '{base}/elsewhere' }, /redirect_uri must be/],
+    ['a redirect URI with a query', { redirect_uri: '{base}/console/?x=1' }, /redirect_uri must be/],
+    ['a redirect URI with a fragment', { redirect_uri: '{base}/console/#x' }, /redirect_uri must be/],
+    ['a redirect URI over another scheme', { redirect_uri: '{https-base}/console/' }, /redirect_uri must be/],
     ['no redirect URI', { redirect_uri: undefined }, /redirect_uri must be/],
   ] as [string, Record<string, string | undefined>, RegExp][])('refuses %s on its own page, never redirecting there', async (_case, overrides, message) => {
     const params = authorizeParams(overrides);
-    if (overrides.redirect_uri === 'REPLACED?x=1') params.set('redirect_uri', `${base}/console/?x=1`);
+    const uri = params.get('redirect_uri');
+    if (uri !== null) params.set('redirect_uri', uri.replace('{base}', base).replace('{https-base}', base.replace('http:', 'https:')));
     const response = await fetch(`${base}${AUTHORIZE_PATH}?${params.toString()}`, { redirect: 'manual' });
 
     expect(response.status).toBe(400);
@@ -217,11 +221,48 @@ describe('the token endpoint', () => {
     expect(answer).toMatchObject({ status: 413, body: { error: 'invalid_request' } });
   });
 
+  it('mints nothing for a login a deletion disabled after its code was issued', async () => {
+    const { verifier, challenge } = pkce();
+    const code = await codeFor(challenge, { sub: 'soon-gone' });
+    writeFileSync(loginRecordFile, JSON.stringify({ version: 1, disabled: { 'soon-gone': { account: 'platform', requestId: 'req-2', disabledAt: '2026-01-02T00:00:00.000Z' } } }));
+
+    expect((await exchange(tokenRequest(code, verifier))).body).toMatchObject({ error: 'invalid_grant', error_description: 'Login soon-gone was disabled by deletion request req-2; no token minted' });
+  });
+
   it('refuses a code older than a minute', async () => {
     const { verifier, challenge } = pkce();
     const code = await codeFor(challenge);
     clock += 61_000;
 
     expect((await exchange(tokenRequest(code, verifier))).body).toMatchObject({ error: 'invalid_grant', error_description: 'The code is unknown, expired or already used' });
+  });
+});
+
+describe('the logout endpoint and the names it answers on', () => {
+  it('sends the console back to its page, and refuses any other place on its own page', async () => {
+    const back = await fetch(`${base}/oauth2/logout?client_id=${LOCAL_CONSOLE_CLIENT_ID}&post_logout_redirect_uri=${encodeURIComponent(`${base}/console/`)}`, { redirect: 'manual' });
+    const elsewhere = await fetch(`${base}/oauth2/logout?client_id=${LOCAL_CONSOLE_CLIENT_ID}&post_logout_redirect_uri=${encodeURIComponent('http://evil.example/')}`, { redirect: 'manual' });
+
+    expect(back.status).toBe(303);
+    expect(back.headers.get('location')).toBe(`${base}/console/`);
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.headers.get('location')).toBeNull();
+    expect(await elsewhere.text()).toMatch(/post_logout_redirect_uri must be this stack/);
+  });
+
+  it('answers only requests addressed to this machine (a DNS-rebinding page gets 421, and no page)', async () => {
+    const statusFor = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const url = new URL(`${base}${AUTHORIZE_PATH}?${authorizeParams().toString()}`);
+        request({ host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+          .on('error', reject)
+          .end();
+      });
+
+    expect(await statusFor('rebound.example:80')).toBe(421);
+    expect(await statusFor(new URL(base).host)).toBe(200);
   });
 });
