@@ -1,10 +1,8 @@
 import { NOT_APPLICABLE } from '../../shared/auth/config';
-import { SCOPES } from '../../shared/domain/model';
-import { OPS_SCOPE } from '../../shared/domain/queue-operations';
+import { OPERATOR_SCOPES } from '../../shared/domain/operator-scopes';
 import type { TOKEN_VERIFIER_VARIABLES } from '../catalog';
 
-/** Every scope an operator's token may carry (SPEC "Identity"): what the console asks its issuer for. */
-export const OPERATOR_SCOPES: readonly string[] = [...Object.values(SCOPES), OPS_SCOPE];
+export { OPERATOR_SCOPES };
 
 /** The operator scopes as a stage's issuer names them: a Cognito pool's carry its resource server's prefix. */
 export function issuerScopes(auth: AuthConfig): string[] {

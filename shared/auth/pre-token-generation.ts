@@ -1,4 +1,5 @@
 import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
+import { OPERATOR_SCOPES } from '../domain/operator-scopes';
 import { logger } from '../observability/logger';
 
 /**
@@ -9,11 +10,19 @@ import { logger } from '../observability/logger';
  * clients must not be allowed to write these two attributes (README, "Cognito as the issuer").
  * A user without one of them still gets tokens (other apps may share the pool), without that
  * claim: this API then refuses them (`missing-role` / `missing-accountId`).
+ *
+ * Cognito grants an access token the scopes its app client allows, the same for every user. A user
+ * with `custom:scopes` (this API's scopes, space-separated, without the resource-server prefix) gets
+ * only those of this API's scopes: the others requested are suppressed from the access token. The
+ * trigger has no resource-server id (it reads only its event), so a scope counts as this API's by its
+ * name after the prefix: another resource server's scope of the same name is limited too (never
+ * widened). Other scopes, and users without the attribute, are left as Cognito grants them.
  */
 
 /** The user pool attributes the claims come from (custom attributes are `custom:`-prefixed in events). */
 export const ROLE_ATTRIBUTE = 'custom:role';
 export const ACCOUNT_ID_ATTRIBUTE = 'custom:accountId';
+export const SCOPES_ATTRIBUTE = 'custom:scopes';
 const CLAIM_SOURCES = [
   ['role', ROLE_ATTRIBUTE],
   ['accountId', ACCOUNT_ID_ATTRIBUTE],
@@ -48,13 +57,34 @@ export function createPreTokenGenerationHandler(log: TriggerLog = sharedLog): Pr
       });
     }
 
-    // Cognito sends `claimsAndScopeOverrideDetails: null`; groups and scopes are left as they are.
+    const suppress = scopesBeyondGrant(event.request.scopes ?? [], attributes[SCOPES_ATTRIBUTE]);
+
+    // Cognito sends `claimsAndScopeOverrideDetails: null`; groups are left as they are.
     const current = event.response.claimsAndScopeOverrideDetails ?? {};
+    const accessToken = current.accessTokenGeneration;
     event.response.claimsAndScopeOverrideDetails = {
       ...current,
       idTokenGeneration: { ...current.idTokenGeneration, claimsToAddOrOverride: { ...current.idTokenGeneration?.claimsToAddOrOverride, ...claims } },
-      accessTokenGeneration: { ...current.accessTokenGeneration, claimsToAddOrOverride: { ...current.accessTokenGeneration?.claimsToAddOrOverride, ...claims } },
+      accessTokenGeneration: {
+        ...accessToken,
+        claimsToAddOrOverride: { ...accessToken?.claimsToAddOrOverride, ...claims },
+        ...(suppress.length > 0 ? { scopesToSuppress: [...(accessToken?.scopesToSuppress ?? []), ...suppress] } : {}),
+      },
     };
     return event;
   };
+}
+
+/**
+ * The requested scopes named like this API's (`<resource server>/<operator scope>`) that the user's `custom:scopes`
+ * does not grant; none when the user has no such attribute (the app client's grant stands).
+ */
+export function scopesBeyondGrant(requested: readonly string[], granted: string | undefined): string[] {
+  if (granted === undefined) return [];
+  const allowed = new Set(granted.split(/\s+/).filter((scope) => scope !== ''));
+  return requested.filter((scope) => {
+    const slash = scope.lastIndexOf('/');
+    const own = scope.slice(slash + 1);
+    return slash > 0 && OPERATOR_SCOPES.includes(own) && !allowed.has(own);
+  });
 }

@@ -13,7 +13,9 @@ type TriggerSource = PreTokenGenerationV2TriggerEvent['triggerSource'];
  * fields, the user's attributes (custom ones `custom:`-prefixed, every value a string), the groups,
  * the scopes being granted, and a response whose `claimsAndScopeOverrideDetails` is null.
  */
-function v2Event(overrides: { triggerSource?: TriggerSource; userAttributes?: Record<string, string | undefined>; clientMetadata?: Record<string, string> } = {}): PreTokenGenerationV2TriggerEvent {
+function v2Event(
+  overrides: { triggerSource?: TriggerSource; userAttributes?: Record<string, string | undefined>; clientMetadata?: Record<string, string>; scopes?: string[] } = {},
+): PreTokenGenerationV2TriggerEvent {
   const userAttributes = Object.fromEntries(
     Object.entries({
       sub: SUB,
@@ -36,7 +38,7 @@ function v2Event(overrides: { triggerSource?: TriggerSource; userAttributes?: Re
     request: {
       userAttributes,
       groupConfiguration: { groupsToOverride: ['resellers'], iamRolesToOverride: [], preferredRole: undefined },
-      scopes: ['openid', 'email', 'customer-deletion/customers:delete'],
+      scopes: overrides.scopes ?? ['openid', 'email', 'customer-deletion/customers:delete'],
       ...(overrides.clientMetadata ? { clientMetadata: overrides.clientMetadata } : {}),
     },
     // What Cognito actually sends; the type says the object is always there.
@@ -126,5 +128,38 @@ describe('pre-token-generation trigger (V2_0)', () => {
       { message: 'token issued without the claims this API requires', fields: { triggerSource: 'TokenGeneration_HostedAuth', userPoolId: POOL_ID, clientId: CLIENT_ID, sub: SUB, missing } },
     ]);
     expect(JSON.stringify(warnings)).not.toContain(EMAIL);
+  });
+
+  describe('custom:scopes: this API\'s scopes for one user, where Cognito grants per app client', () => {
+    const requested = ['openid', 'customer-deletion/customers:read', 'customer-deletion/customers:delete', 'customer-deletion/ops:redrive', 'reports/customers:read', 'email'];
+
+    it('suppresses the requested scopes of this API the user\'s attribute does not grant, and nothing else', async () => {
+      const event = await handler(v2Event({ scopes: requested, userAttributes: { 'custom:scopes': 'customers:read  audit:read' } }));
+
+      expect(event.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.scopesToSuppress).toEqual(['customer-deletion/customers:delete', 'customer-deletion/ops:redrive']);
+      // The claims are added as before.
+      expect(event.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.claimsToAddOrOverride).toEqual({ role: 'RESALE', accountId: 'reseller-7' });
+    });
+
+    it('suppresses every scope named like an operator scope (whatever its resource server) for an attribute that grants none, and keeps an earlier suppression', async () => {
+      const event = v2Event({ scopes: requested, userAttributes: { 'custom:scopes': '' } });
+      event.response.claimsAndScopeOverrideDetails = { accessTokenGeneration: { scopesToSuppress: ['email'] } };
+
+      const answered = await handler(event);
+
+      expect(answered.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.scopesToSuppress).toEqual([
+        'email',
+        'customer-deletion/customers:read',
+        'customer-deletion/customers:delete',
+        'customer-deletion/ops:redrive',
+        'reports/customers:read',
+      ]);
+    });
+
+    it('leaves the app client\'s grant as it is for a user without the attribute', async () => {
+      const event = await handler(v2Event({ scopes: requested }));
+
+      expect(event.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.scopesToSuppress).toBeUndefined();
+    });
   });
 });
