@@ -102,6 +102,14 @@ describe('the operator console', () => {
     expect(tokenRequests).toEqual([]);
   });
 
+  it('asks to come back to the console\'s registered page when opened at index.html', async () => {
+    await page.goto(`${stack.url}/console/index.html`);
+    await page.getByRole('button', { name: 'Sign in with the local development issuer' }).click();
+    await page.getByRole('heading', { name: 'Development sign-in (local stack only)' }).waitFor();
+
+    expect(new URL(page.url()).searchParams.get('redirect_uri')).toBe(`${stack.url}/console/`);
+  });
+
   it('signs in with authorization code + PKCE through the local issuer\'s development sign-in (token in memory only)', async () => {
     await page.goto(`${stack.url}/console/#/ops`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
