@@ -1,32 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, currentSession, type Ack } from './api';
+import type { AuditRecord, CustomerView, QueueDepth, RequestView } from './contract';
 import { describeReceipt, verifyReceipt } from './receipt';
 import { Busy, ErrorBox, Facts, Status, useAction, useLoad } from './ui';
-
-interface Step {
-  status: string;
-  attempts: number;
-  count: number;
-  lastError: string | null;
-  updatedAt: string;
-}
-
-interface RequestView {
-  requestId: string;
-  type: string;
-  status: string;
-  subject: { type: string; customerId?: string; userId?: string; size?: number };
-  actor: { sub: string; role: string; accountId: string };
-  mode: string;
-  reason?: string;
-  createdAt: string;
-  updatedAt: string;
-  completedAt?: string;
-  dueAt: string;
-  overdue: boolean;
-  accessRevokedAt?: string;
-  steps: Record<string, Step>;
-}
 
 const subjectText = (s: RequestView['subject']) => (s.type === 'user' ? `user ${s.userId} of ${s.customerId}` : s.type === 'batch' ? `batch of ${s.size}` : `customer ${s.customerId}`);
 
@@ -157,7 +133,7 @@ export function RequestView({ requestId }: { requestId: string }) {
             rows={[
               ['Status', <Status value={view.status} />],
               ['Type', `${view.type} (${view.mode})`],
-              ['Subject', view.subject.customerId ? <a href={`#/customers/${encodeURIComponent(view.subject.customerId)}`}>{subjectText(view.subject)}</a> : subjectText(view.subject)],
+              ['Subject', 'customerId' in view.subject ? <a href={`#/customers/${encodeURIComponent(view.subject.customerId)}`}>{subjectText(view.subject)}</a> : subjectText(view.subject)],
               ['Actor', `${view.actor.sub} (${view.actor.role}, ${view.actor.accountId})`],
               ['Reason', view.reason],
               ['Created', view.createdAt],
@@ -215,34 +191,6 @@ export function RequestView({ requestId }: { requestId: string }) {
   );
 }
 
-interface CustomerView {
-  id: string;
-  parentId: string | null;
-  status: string;
-  name?: string;
-  email?: string;
-  deletedAt?: string;
-  purgeAfter?: string;
-  purgedAt?: string;
-  legalHold?: { placedAt: string; placedBy: string; reason: string; ticket?: string };
-  activeSubscriptions: number;
-  liveSubCustomers: number;
-  users: { active: number; deleted: number };
-  devices: { active: number; revoked: number };
-  sessions: { active: number; terminated: number };
-}
-
-interface AuditRecord {
-  auditId: string;
-  at: string;
-  actor: { sub: string; role: string; accountId: string };
-  action: string;
-  mode?: string;
-  outcome: string;
-  detail?: string;
-  reason?: string;
-  requestId?: string;
-}
 
 export function CustomerView({ customerId }: { customerId: string }) {
   const path = `/customer/${encodeURIComponent(customerId)}`;
@@ -432,13 +380,6 @@ function Actions({ customerId, status, held, onChange }: { customerId: string; s
       ) : null}
     </section>
   );
-}
-
-interface QueueDepth {
-  queue: string;
-  messages: number;
-  inFlight: number;
-  dlqMessages: number;
 }
 
 export function OpsView() {
