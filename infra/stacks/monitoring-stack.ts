@@ -9,7 +9,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { purgeDue, RECONCILER_METRICS, reconcile, SERVICE_METRIC_DIMENSIONS, SERVICE_METRICS, tableLinksOf, type FunctionSpec, type QueueId } from '../catalog';
+import { functions, purgeDue, RECONCILER_METRICS, reconcile, SERVICE_METRIC_DIMENSIONS, SERVICE_METRICS, tableLinksOf, type FunctionSpec, type QueueId } from '../catalog';
 import { retryWindowSeconds } from '../config/catalog-rules';
 import { SERVICE_NAME, slaSettingsOf, type StageConfig } from '../config/stages';
 import type { NodeFunction } from '../constructs/node-function';
@@ -43,16 +43,19 @@ export const API_P99_LATENCY_PERIODS = 3;
 export const SES_BOUNCE_RATE_THRESHOLD = 0.025;
 export const SES_COMPLAINT_RATE_THRESHOLD = 0.0005;
 
-/** The table operations the service calls (shared/adapters/dynamodb): its system errors and throttles are summed over these. */
-export const TABLE_OPERATIONS = [
-  Operation.GET_ITEM,
-  Operation.BATCH_GET_ITEM,
-  Operation.QUERY,
-  Operation.PUT_ITEM,
-  Operation.UPDATE_ITEM,
-  Operation.DELETE_ITEM,
-  Operation.TRANSACT_WRITE_ITEMS,
-];
+/**
+ * The table operations the service calls, its system errors and throttles summed over these: every action a function's
+ * table link grants (infra/catalog.ts, so a new one is watched the day it is granted), ConditionCheckItem aside (it is
+ * only ever part of a transaction), and TransactWriteItems, which the grants express as the actions it is made of.
+ */
+export const TABLE_OPERATIONS: readonly Operation[] = [
+  ...new Set(functions.flatMap((fn) => tableLinksOf(fn).flatMap((link) => link.actions)).filter((action) => action !== 'ConditionCheckItem')),
+  'TransactWriteItems',
+].map((action) => {
+  const operation = Object.values(Operation).find((op) => op === action);
+  if (operation === undefined) throw new Error(`No CloudWatch operation for table action ${action}`);
+  return operation;
+});
 
 /** A queue's oldest message is older than its whole retry window: the consumer is not taking messages at all
  * (a healthy message is done, or dead-lettered, within `maxReceiveCount × visibility timeout`). */
@@ -170,13 +173,13 @@ export class MonitoringStack extends Stack {
 
     this.alarm('TableThrottles', {
       description: 'DynamoDB throttled requests to the deletion table (on demand: a sudden spike beyond twice the previous peak, or a hot partition).',
-      metric: props.table.metricThrottledRequestsForOperations({ operations: TABLE_OPERATIONS, period: Duration.minutes(5) }),
+      metric: props.table.metricThrottledRequestsForOperations({ operations: [...TABLE_OPERATIONS], period: Duration.minutes(5) }),
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
     this.alarm('TableSystemErrors', {
       description: 'DynamoDB answered requests to the deletion table with 5xx errors: the SDK retries them; cascade steps retry through their queues.',
-      metric: props.table.metricSystemErrorsForOperations({ operations: TABLE_OPERATIONS, period: Duration.minutes(5) }),
+      metric: props.table.metricSystemErrorsForOperations({ operations: [...TABLE_OPERATIONS], period: Duration.minutes(5) }),
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
