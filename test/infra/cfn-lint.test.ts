@@ -33,7 +33,11 @@ it('finds no error in any synthesized template', () => {
 
   const run = spawnSync('cfn-lint', ['--format', 'json', ...templates.map((file) => join(directory, file))], { encoding: 'utf8', timeout: 90_000 });
   if (run.error) throw new Error(`cfn-lint could not run (is cfn-lint 1.x on PATH? pip install cfn-lint): ${run.error.message}`);
-  // cfn-lint's exit code is a bit mask of the levels it found; the JSON on stdout is the answer.
+  // cfn-lint's exit code is a bit mask: 2 errors, 4 warnings, 8 informational, and 1 cfn-lint itself failed (a
+  // traceback, a bad option), which must not read as "no findings". The JSON on stdout is the answer.
+  if (run.status === null || (run.status & 1) !== 0 || (run.stdout.trim() === '' && run.status !== 0)) {
+    throw new Error(`cfn-lint failed to run (exit ${run.status ?? run.signal}): ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  }
   const findings = JSON.parse(run.stdout || '[]') as Finding[];
 
   const errors = findings
