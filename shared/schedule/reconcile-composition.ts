@@ -1,19 +1,19 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { queueIds, queueUrlVariable, RECONCILER_METRICS, type QueueId } from '../../infra/catalog';
 import { tableFromEnv } from '../adapters/dynamodb/client';
 import { DynamoDbOutboxStore } from '../adapters/dynamodb/outbox-store';
 import { DynamoDbReconcileStore } from '../adapters/dynamodb/reconcile-store';
+import { createSqsClient } from '../adapters/sqs/client';
 import { SqsQueuePublisher } from '../adapters/sqs/queue-publisher';
 import { requireEnv, requirePositiveIntEnv, type Environment } from '../config/env';
 import { systemClock } from '../domain/system';
 import { logger } from '../observability/logger';
 import { createReconcileHandler, type ReconcileMetrics, type ReconcilePorts, type ReconcileReport } from './reconcile';
-import { traced, traceInvocation } from '../observability/tracer';
+import { traceInvocation } from '../observability/tracer';
 
 /**
  * The reconciler's composition: its table link's table, the relay's publisher on every step's queue
@@ -27,8 +27,7 @@ export function reconcilePortsFromEnv(env: Environment, metrics: ReconcileMetric
     republishAfterMinutes: requirePositiveIntEnv(env, 'OUTBOX_REPUBLISH_AFTER_MINUTES'),
   };
   const table = tableFromEnv(env);
-  // The endpoint the SDK is configured with (regional in AWS, AWS_ENDPOINT_URL_SQS locally), not a queue URL's host.
-  const sqs = traced(new SQSClient({ useQueueUrlAsEndpoint: false }));
+  const sqs = createSqsClient();
   return {
     store: new DynamoDbReconcileStore(table),
     relay: { publisher: new SqsQueuePublisher(sqs, queueUrls), outbox: new DynamoDbOutboxStore(table) },

@@ -1,10 +1,10 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { dlqUrlVariable, queueIds, queueUrlVariable } from '../../../infra/catalog';
 import type { TokenVerifier } from '../../auth/token-verifier';
 import type { ActorStanding } from '../../domain/actor-standing';
 import { listQueueDepthsFor, redriveQueueFor, type QueueOperations } from '../../domain/queue-operations';
+import { createSqsClient } from '../../adapters/sqs/client';
 import { SqsQueueOperations, type RedriveMethod } from '../../adapters/sqs/queue-operations';
 import { chooseAdapter, requireEnv, type Environment } from '../../config/env';
 import { apiBaseFromEnv } from '../api-wiring';
@@ -45,8 +45,7 @@ export function createOpsRedriveHandler(deps: OpsDeps) {
 /** The step queues from the `step-queues` link's variables: each queue's URL and its DLQ's, and how a DLQ is moved back. */
 function queueOperationsFromEnv(env: Environment): QueueOperations {
   const urls = queueIds.map((id) => ({ queue: id, url: requireEnv(env, queueUrlVariable(id)), dlqUrl: requireEnv(env, dlqUrlVariable(id)) }));
-  // The endpoint the SDK is configured with (regional in AWS, AWS_ENDPOINT_URL_SQS locally), not a queue URL's host.
-  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+  const sqs = createSqsClient();
   const method = (name: RedriveMethod) => ({ build: () => new SqsQueueOperations(sqs, urls, name) });
   return chooseAdapter<QueueOperations>(env, 'QUEUE_REDRIVE', { 'sqs-move-task': method('sqs-move-task'), copy: method('copy') });
 }
