@@ -3,7 +3,8 @@ import tseslint from 'typescript-eslint';
 import jest from 'eslint-plugin-jest';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', '.local/**', 'coverage/**'] },
+  // console/dist is npm run console:build's output (git-ignored): built code, not ours to lint.
+  { ignores: ['node_modules/**', 'cdk.out/**', '.local/**', 'coverage/**', 'console/dist/**', 'test-output/**'] },
   js.configs.recommended,
   { files: ['**/*.js', '**/*.cjs'], languageOptions: { globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly' } } },
   ...tseslint.configs.recommended,
