@@ -31,7 +31,7 @@ import { getAll, putAll, type RequestCounter } from './ddb';
  * write is counted: each must be written exactly once over both runs.
  */
 
-export interface StepRun {
+interface StepRun {
   step: StepName;
   items: number;
   /** Items finished by the cut-short run, and its answer (must be a retry). */

@@ -28,7 +28,7 @@ import { pairRatios, spread, type Spread } from './stats';
  */
 
 /** What an SQS event source hands a consumer: one record carrying the event's body. */
-export function oneRecordEvent(body: string, queue: string): SQSEvent {
+function oneRecordEvent(body: string, queue: string): SQSEvent {
   return { Records: [toSqsRecord({ MessageId: randomUUID(), ReceiptHandle: randomUUID(), Body: body, Attributes: { ApproximateReceiveCount: '1' } }, `arn:aws:sqs:us-east-1:000000000000:${queue}`)] };
 }
 

@@ -14,7 +14,7 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../infra/local/local-config';
 
 export const BENCH_SIGNING_ALG = 'RS256';
 
-export interface BenchSigningKey {
+interface BenchSigningKey {
   kid: string;
   privateJwk: JWK;
 }

@@ -128,7 +128,7 @@ export async function completeSignIn(config: SignInConfig): Promise<Session | un
  * anything: the API verifies the token on every call. A scope's resource-server prefix (Cognito's
  * `<resourceServer>/customers:read`) is dropped, so both issuer kinds read alike.
  */
-export function sessionFrom(token: string): Session {
+function sessionFrom(token: string): Session {
   let claims: Record<string, unknown>;
   try {
     const payload = token.split('.')[1] ?? '';

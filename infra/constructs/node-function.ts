@@ -150,7 +150,7 @@ export const RECEIPT_KEY_ACTIONS = { sign: 'kms:Sign', publish: 'kms:GetPublicKe
  * move tasks on the DLQs, which need ReceiveMessage and DeleteMessage on the DLQ (the move's source) and SendMessage
  * on the step queue (its destination, named explicitly, so no other queue).
  */
-export const STEP_QUEUES_ACTIONS = {
+const STEP_QUEUES_ACTIONS = {
   inspect: { queues: ['sqs:GetQueueAttributes'], dlqs: ['sqs:GetQueueAttributes'] },
   redrive: {
     queues: ['sqs:GetQueueAttributes', 'sqs:SendMessage'],

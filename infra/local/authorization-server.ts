@@ -42,7 +42,7 @@ const ACCESS_TOKEN_TTL_SECONDS = 900;
 const MAX_FORM_BYTES = 8192;
 
 /** What the development sign-in may mint: the service's roles and scopes, so a typo is refused rather than minted into a token every route then refuses. */
-export const DEV_ROLES: readonly string[] = ['ADMIN', 'MASTER', 'RESALE'];
+const DEV_ROLES: readonly string[] = ['ADMIN', 'MASTER', 'RESALE'];
 export const DEV_SCOPES = OPERATOR_SCOPES;
 
 /** RFC 7636 §4.1: 43 to 128 unreserved characters; §4.2: the S256 challenge is 43 base64url characters. */
@@ -83,7 +83,7 @@ function sha256Base64url(text: string): string {
  * The identity the page's form chose, or what is wrong with it in words. Every role and scope must be the service's:
  * a typo is refused here rather than minted into a token every route then refuses.
  */
-export function devIdentityFrom(form: URLSearchParams): DevIdentity | string {
+function devIdentityFrom(form: URLSearchParams): DevIdentity | string {
   const text = (value: string | null) => (value !== null && value.trim() !== '' && value.length <= 128 ? value.trim() : undefined);
   const sub = text(form.get('sub'));
   const accountId = text(form.get('accountId'));

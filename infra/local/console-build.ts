@@ -14,7 +14,7 @@ export const CONSOLE_DIR = resolve(repoRoot, 'console');
 /** Where `npm run console:build` writes (git-ignored). */
 export const CONSOLE_DIST_DIR = resolve(CONSOLE_DIR, 'dist');
 /** The static files shipped as they are, beside the bundle (app.js). */
-export const CONSOLE_STATIC_FILES = ['index.html', 'app.css'] as const;
+const CONSOLE_STATIC_FILES = ['index.html', 'app.css'] as const;
 
 /** One bundle, built the same way for the local stack (in memory) and for the AWS deployment (`npm run console:build`). */
 export function consoleBuildOptions(): BuildOptions {

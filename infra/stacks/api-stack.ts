@@ -47,7 +47,7 @@ export const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
  * (config.json, CSP), so the reverse reference would make a cycle (StageConfig.console says more). API Gateway answers
  * the preflight itself and adds the headers to every response.
  */
-export function consoleCors(origin: string): CorsPreflightOptions {
+function consoleCors(origin: string): CorsPreflightOptions {
   const policy = consoleCorsPolicy(origin);
   return {
     allowOrigins: [...policy.allowOrigins],

@@ -48,7 +48,7 @@ export const SES_COMPLAINT_RATE_THRESHOLD = 0.0005;
  * table link grants (infra/catalog.ts, so a new one is watched the day it is granted), ConditionCheckItem aside (it is
  * only ever part of a transaction), and TransactWriteItems, which the grants express as the actions it is made of.
  */
-export const TABLE_OPERATIONS: readonly Operation[] = [
+const TABLE_OPERATIONS: readonly Operation[] = [
   ...new Set(functions.flatMap((fn) => tableLinksOf(fn).flatMap((link) => link.actions)).filter((action) => action !== 'ConditionCheckItem')),
   'TransactWriteItems',
 ].map((action) => {
@@ -59,7 +59,7 @@ export const TABLE_OPERATIONS: readonly Operation[] = [
 
 /** A queue's oldest message is older than its whole retry window: the consumer is not taking messages at all
  * (a healthy message is done, or dead-lettered, within `maxReceiveCount × visibility timeout`). */
-export function queueAgeThresholdSeconds(queue: QueueWithDlq): number {
+function queueAgeThresholdSeconds(queue: QueueWithDlq): number {
   return retryWindowSeconds(queue.spec) + queue.spec.visibilityTimeoutSeconds;
 }
 

@@ -22,7 +22,7 @@ import { logger } from '../observability/logger';
 /** The user pool attributes the claims come from (custom attributes are `custom:`-prefixed in events). */
 export const ROLE_ATTRIBUTE = 'custom:role';
 export const ACCOUNT_ID_ATTRIBUTE = 'custom:accountId';
-export const SCOPES_ATTRIBUTE = 'custom:scopes';
+const SCOPES_ATTRIBUTE = 'custom:scopes';
 const CLAIM_SOURCES = [
   ['role', ROLE_ATTRIBUTE],
   ['accountId', ACCOUNT_ID_ATTRIBUTE],
@@ -79,7 +79,7 @@ export function createPreTokenGenerationHandler(log: TriggerLog = sharedLog): Pr
  * The requested scopes named like this API's (`<resource server>/<operator scope>`) that the user's `custom:scopes`
  * does not grant; none when the user has no such attribute (the app client's grant stands).
  */
-export function scopesBeyondGrant(requested: readonly string[], granted: string | undefined): string[] {
+function scopesBeyondGrant(requested: readonly string[], granted: string | undefined): string[] {
   if (granted === undefined) return [];
   const allowed = new Set(granted.split(/\s+/).filter((scope) => scope !== ''));
   return requested.filter((scope) => {

@@ -33,7 +33,7 @@ export interface QueueOperations {
   redrive(queue: string): Promise<RedriveOutcome>;
 }
 
-export type OpsDecision = { allowed: true } | { allowed: false; code: 'ROLE_NOT_ALLOWED' | 'SCOPE_MISSING'; message: string };
+type OpsDecision = { allowed: true } | { allowed: false; code: 'ROLE_NOT_ALLOWED' | 'SCOPE_MISSING'; message: string };
 
 /** Role, then scope. */
 export function decideQueueOperations(actor: Actor): OpsDecision {

@@ -11,7 +11,7 @@ import { isUnavailable } from '../dynamodb/errors';
 import { redriveDlq } from './dlq-copy';
 
 /** A step queue and its DLQ, by URL. */
-export interface StepQueueUrls {
+interface StepQueueUrls {
   queue: string;
   url: string;
   dlqUrl: string;

@@ -26,7 +26,7 @@ interface OpsDeps {
 }
 
 /** `GET /api/v2/ops/queues`: each step queue's depth, in flight, and its DLQ's depth. */
-export function createOpsQueuesHandler(deps: OpsDeps) {
+function createOpsQueuesHandler(deps: OpsDeps) {
   return httpHandler('v2', async (event) => {
     const actor = await deps.verifier.verify(header(event, 'authorization'));
     return v2Ack(await listQueueDepthsFor(actor, deps));
@@ -34,7 +34,7 @@ export function createOpsQueuesHandler(deps: OpsDeps) {
 }
 
 /** `POST /api/v2/ops/queues/{queue}/redrive`: moves the queue's DLQ back to it. */
-export function createOpsRedriveHandler(deps: OpsDeps) {
+function createOpsRedriveHandler(deps: OpsDeps) {
   return httpHandler('v2', async (event) => {
     const actor = await deps.verifier.verify(header(event, 'authorization'));
     const queue = await readInput(actor, deps.standing, () => queueOf(event));

@@ -15,7 +15,7 @@ const LOGINS_IN_FLIGHT = 4;
 const LOGINS_PER_CHECKPOINT = 40;
 
 /** What this event's runs have finished: the logins done at the provider (DynamoDbStepCheckpoint). */
-export interface LoginCheckpoint {
+interface LoginCheckpoint {
   done(context: WorkContext): Promise<ReadonlySet<string>>;
   add(context: WorkContext, loginIds: readonly string[]): Promise<void>;
 }
