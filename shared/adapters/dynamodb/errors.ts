@@ -26,12 +26,15 @@ export function isUnavailable(error: unknown): boolean {
   return false;
 }
 
-/** Runs a DynamoDB call; an outage becomes a DependencyUnavailableError, anything else stays a fault. */
-export async function callDynamo<T>(call: () => Promise<T>): Promise<T> {
+/** Runs an AWS SDK call to `dependency`; an outage becomes a DependencyUnavailableError (a 503 the caller may retry), anything else stays a fault. */
+export async function callDependency<T>(dependency: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (isUnavailable(error)) throw new DependencyUnavailableError('dynamodb', { cause: error });
+    if (isUnavailable(error)) throw new DependencyUnavailableError(dependency, { cause: error });
     throw error;
   }
 }
+
+/** Runs a DynamoDB call (callDependency for `dynamodb`). */
+export const callDynamo = <T>(call: () => Promise<T>): Promise<T> => callDependency('dynamodb', call);

@@ -5,9 +5,8 @@ import {
   type QueueAttributeName,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { DependencyUnavailableError } from '../../domain/errors';
 import type { QueueDepth, QueueOperations, RedriveOutcome } from '../../domain/queue-operations';
-import { isUnavailable } from '../dynamodb/errors';
+import { callDependency } from '../dynamodb/errors';
 import { redriveDlq } from './dlq-copy';
 
 /** A step queue and its DLQ, by URL. */
@@ -21,14 +20,7 @@ interface StepQueueUrls {
 export type RedriveMethod = 'sqs-move-task' | 'copy';
 
 /** An SQS outage is a 503 the operator may retry; anything else stays a fault (a generic 500). */
-async function callSqs<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (isUnavailable(error)) throw new DependencyUnavailableError('sqs', { cause: error });
-    throw error;
-  }
-}
+const callSqs = <T>(call: () => Promise<T>): Promise<T> => callDependency('sqs', call);
 
 export class SqsQueueOperations implements QueueOperations {
   constructor(
