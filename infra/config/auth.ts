@@ -2,8 +2,6 @@ import { NOT_APPLICABLE } from '../../shared/auth/config';
 import { OPERATOR_SCOPES } from '../../shared/domain/operator-scopes';
 import type { TOKEN_VERIFIER_VARIABLES } from '../catalog';
 
-export { OPERATOR_SCOPES };
-
 /** The operator scopes as a stage's issuer names them: a Cognito pool's carry its resource server's prefix. */
 export function issuerScopes(auth: AuthConfig): string[] {
   return auth.kind === 'cognito' ? OPERATOR_SCOPES.map((scope) => `${auth.resourceServer}/${scope}`) : [...OPERATOR_SCOPES];

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readLoginRecord } from '../../shared/adapters/identity/local-identity-provider';
-import { OPERATOR_SCOPES } from '../config/auth';
+import { ROLES } from '../../shared/domain/authorization';
+import { OPERATOR_SCOPES } from '../../shared/domain/operator-scopes';
 import { readBody } from './api-gateway';
 import { CONSOLE_SECURITY_HEADERS } from './console-build';
 import { loadOrCreateSigningKey, mintToken } from './token-issuer';
@@ -41,9 +42,6 @@ const CODE_TTL_MS = 60_000;
 const ACCESS_TOKEN_TTL_SECONDS = 900;
 const MAX_FORM_BYTES = 8192;
 
-/** What the development sign-in may mint: the service's roles and scopes, so a typo is refused rather than minted into a token every route then refuses. */
-const DEV_ROLES: readonly string[] = ['ADMIN', 'MASTER', 'RESALE'];
-export const DEV_SCOPES = OPERATOR_SCOPES;
 
 /** RFC 7636 §4.1: 43 to 128 unreserved characters; §4.2: the S256 challenge is 43 base64url characters. */
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
@@ -89,11 +87,11 @@ function devIdentityFrom(form: URLSearchParams): DevIdentity | string {
   const accountId = text(form.get('accountId'));
   if (!sub || !accountId) return 'sub and accountId are required (1-128 characters)';
   const role = text(form.get('role'));
-  if (role === undefined || !DEV_ROLES.includes(role)) return `role must be one of ${DEV_ROLES.join(', ')}`;
+  if (role === undefined || !ROLES.includes(role)) return `role must be one of ${ROLES.join(', ')}`;
   // `openid` is OpenID Connect's own scope, asked for by any OIDC client; the token carries the service's scopes only.
   const scopes = form.getAll('scope').flatMap((s) => s.split(' ')).filter((s) => s !== '' && s !== 'openid');
-  const unknown = scopes.filter((s) => !DEV_SCOPES.includes(s));
-  if (unknown.length > 0) return `scope must be scopes of ${DEV_SCOPES.join(', ')}; unknown: ${unknown.join(', ')}`;
+  const unknown = scopes.filter((s) => !OPERATOR_SCOPES.includes(s));
+  if (unknown.length > 0) return `scope must be scopes of ${OPERATOR_SCOPES.join(', ')}; unknown: ${unknown.join(', ')}`;
   return { sub, accountId, role, scope: [...new Set(scopes)].join(' ') };
 }
 
@@ -157,8 +155,8 @@ export function authorizationServerRoutes(options: { signingKey: StoredKey; logi
   }
 
   function signInPage(request: AuthorizationRequest): string {
-    const requested = request.scope.split(' ').filter((s) => DEV_SCOPES.includes(s));
-    const chosen = requested.length > 0 ? requested : DEV_SCOPES;
+    const requested = request.scope.split(' ').filter((s) => OPERATOR_SCOPES.includes(s));
+    const chosen = requested.length > 0 ? requested : OPERATOR_SCOPES;
     const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}" />`;
     return page(
       'Development sign-in (local stack only)',
@@ -167,12 +165,12 @@ export function authorizationServerRoutes(options: { signingKey: StoredKey; logi
   <p class="muted">The local token issuer mints an access token for whoever you choose, and sends the console back a one-time code for it (authorization code with PKCE, as the stage's issuer does in AWS).</p>
   ${hidden('client_id', request.clientId)}${hidden('redirect_uri', request.redirectUri)}${hidden('state', request.state)}${hidden('code_challenge', request.challenge)}${hidden('code_challenge_method', 'S256')}${hidden('response_type', 'code')}
   <div class="row">
-    <label>Role <select name="role">${DEV_ROLES.map((r) => `<option${r === 'ADMIN' ? ' selected' : ''}>${r}</option>`).join('')}</select></label>
+    <label>Role <select name="role">${ROLES.map((r) => `<option${r === 'ADMIN' ? ' selected' : ''}>${r}</option>`).join('')}</select></label>
     <label>Account <input name="accountId" value="platform" required /></label>
     <label>Subject (login) <input name="sub" value="operator-1" required /></label>
   </div>
   <fieldset><legend>Scopes</legend>
-    ${DEV_SCOPES.map((s) => `<label class="check"><input type="checkbox" name="scope" value="${s}"${chosen.includes(s) ? ' checked' : ''} /> ${s}</label>`).join('\n    ')}
+    ${OPERATOR_SCOPES.map((s) => `<label class="check"><input type="checkbox" name="scope" value="${s}"${chosen.includes(s) ? ' checked' : ''} /> ${s}</label>`).join('\n    ')}
   </fieldset>
   <div class="row">
     <button type="submit" name="decision" value="allow">Sign in</button>

@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import type { ConsoleConfig } from '../../console/src/config';
-import { AUTHORIZE_PATH, DEV_SCOPES, LOCAL_CONSOLE_CLIENT_ID, LOGOUT_PATH, TOKEN_PATH } from './authorization-server';
+import { OPERATOR_SCOPES } from '../../shared/domain/operator-scopes';
+import { AUTHORIZE_PATH, LOCAL_CONSOLE_CLIENT_ID, LOGOUT_PATH, TOKEN_PATH } from './authorization-server';
 import { CONSOLE_DIR, CONSOLE_SECURITY_HEADERS, consoleBuildOptions } from './console-build';
 
 export { CONSOLE_CSP, CONSOLE_DIR, CONSOLE_SECURITY_HEADERS, consoleBuildOptions } from './console-build';
@@ -28,7 +29,7 @@ export function consoleRoutes(options: { bundle: string }) {
       authorizationEndpoint: AUTHORIZE_PATH,
       tokenEndpoint: TOKEN_PATH,
       clientId: LOCAL_CONSOLE_CLIENT_ID,
-      scope: ['openid', ...DEV_SCOPES].join(' '),
+      scope: ['openid', ...OPERATOR_SCOPES].join(' '),
       provider: 'the local development issuer',
       logout: { endpoint: LOGOUT_PATH, returnParameter: 'post_logout_redirect_uri' },
     },

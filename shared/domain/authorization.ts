@@ -62,7 +62,9 @@ export function satisfies(constraint: TargetConstraint, target: ConstrainedTarge
 const allowWith = (constraint: TargetConstraint): ClaimsDecision => ({ allowed: true, constraint });
 const deny = (code: DenialCode, message: string): Denial => ({ allowed: false, code, message });
 
-const V1_ROLES = new Set(['ADMIN', 'MASTER', 'RESALE']);
+/** The roles a token may carry (SPEC "Identity"). */
+export const ROLES: readonly string[] = ['ADMIN', 'MASTER', 'RESALE'];
+const V1_ROLES = new Set(ROLES);
 
 type Scope = (typeof SCOPES)[keyof typeof SCOPES];
 

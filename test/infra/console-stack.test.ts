@@ -5,7 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { stageConfig, validateStageConfig, type StageConfig } from '../../infra/config/stages';
 import { CONSOLE_CSP, writeConsoleDist } from '../../infra/local/console-build';
-import { OPERATOR_SCOPES } from '../../infra/config/auth';
+import { OPERATOR_SCOPES } from '../../shared/domain/operator-scopes';
 import { ConsoleStack, consoleSignIn } from '../../infra/stacks/console-stack';
 import { configuredProductionStage } from './support/production-config';
 import { assertResource, assertResourceCount, assertResourceProperties, resourcesOfType, synthesizeService, type SynthesizedService } from './support/service-app';

@@ -4,7 +4,7 @@ import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
-import { AUTHORIZE_PATH, authorizationServerRoutes, LOCAL_CONSOLE_CLIENT_ID, TOKEN_PATH } from '../../../infra/local/authorization-server';
+import { AUTHORIZE_PATH, authorizationServerRoutes, LOCAL_CONSOLE_CLIENT_ID, LOGOUT_PATH, TOKEN_PATH } from '../../../infra/local/authorization-server';
 import { CONSOLE_SECURITY_HEADERS } from '../../../infra/local/console-build';
 import { listenOn } from '../../../infra/local/ports';
 import { loadOrCreateSigningKey } from '../../../infra/local/token-issuer';
@@ -240,8 +240,8 @@ describe('the token endpoint', () => {
 
 describe('the logout endpoint and the names it answers on', () => {
   it('sends the console back to its page, and refuses any other place on its own page', async () => {
-    const back = await fetch(`${base}/oauth2/logout?client_id=${LOCAL_CONSOLE_CLIENT_ID}&post_logout_redirect_uri=${encodeURIComponent(`${base}/console/`)}`, { redirect: 'manual' });
-    const elsewhere = await fetch(`${base}/oauth2/logout?client_id=${LOCAL_CONSOLE_CLIENT_ID}&post_logout_redirect_uri=${encodeURIComponent('http://evil.example/')}`, { redirect: 'manual' });
+    const back = await fetch(`${base}${LOGOUT_PATH}?client_id=${LOCAL_CONSOLE_CLIENT_ID}&post_logout_redirect_uri=${encodeURIComponent(`${base}/console/`)}`, { redirect: 'manual' });
+    const elsewhere = await fetch(`${base}${LOGOUT_PATH}?client_id=${LOCAL_CONSOLE_CLIENT_ID}&post_logout_redirect_uri=${encodeURIComponent('http://evil.example/')}`, { redirect: 'manual' });
 
     expect(back.status).toBe(303);
     expect(back.headers.get('location')).toBe(`${base}/console/`);
