@@ -4,6 +4,7 @@ import { DeleteMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { LocalStack } from '../../../infra/local/stack';
 import { SeedBuilder } from '../../fixtures/seed-factory';
+import { tokenFor } from '../../fixtures/tokens';
 import { call, startTestStack } from '../api/stack-harness';
 import { eventually, receiveAll, testClients } from '../support/emulators';
 
@@ -207,14 +208,16 @@ describe('the operator console', () => {
   it('redrives a send-email message that exhausted its retries, from the operations view, until its step is SUCCESS', async () => {
     // Break the e-mail step: its consumer stops, and its message goes to the DLQ as exhausted retries would put it.
     const poller = stack.sqsPollers.get('send-email');
-    await poller?.stop();
+    if (!poller) throw new Error('the stack has no send-email poller');
+    await poller.stop();
     const deleted = await call(stack, 'DELETE', '/customer/cust-b', { token: await adminToken() });
     expect(deleted.status).toBe(200);
     const requestId = String(deleted.json.requestId);
     const [message] = await receiveAll(sqs, stack.queues['send-email'].url, 1);
-    await sqs.send(new SendMessageCommand({ QueueUrl: stack.queues['send-email'].dlqUrl, MessageBody: message?.Body ?? '', MessageAttributes: message?.MessageAttributes }));
-    await sqs.send(new DeleteMessageCommand({ QueueUrl: stack.queues['send-email'].url, ReceiptHandle: message?.ReceiptHandle }));
-    poller?.start();
+    if (!message?.Body) throw new Error('the deletion sent no e-mail message');
+    await sqs.send(new SendMessageCommand({ QueueUrl: stack.queues['send-email'].dlqUrl, MessageBody: message.Body, MessageAttributes: message.MessageAttributes }));
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: stack.queues['send-email'].url, ReceiptHandle: message.ReceiptHandle }));
+    poller.start();
 
     await page.goto(`${stack.url}/console/#/ops`);
     const row = page.locator('tr[data-queue="send-email"]');
@@ -239,6 +242,5 @@ describe('the operator console', () => {
 });
 
 async function adminToken(): Promise<string> {
-  const { tokenFor } = await import('../../fixtures/tokens');
   return tokenFor({ sub: 'admin-2', accountId: 'platform', role: 'ADMIN', scope: 'customers:delete' });
 }
