@@ -85,6 +85,10 @@ const BULK_RATIO_GOAL = 0.7;
  * 250: the rest is the DynamoDB client and its SDK core (~190 KB), our code (46), zod/mini (19) and jose (18).
  */
 const API_BUNDLE_KB_LIMIT = 285;
+/** Cold import of the bundle ÷ the handler unbundled: the goal kept since the first version (README "Performance"). */
+const COLD_INIT_RATIO_LIMIT = 0.4;
+/** DynamoDB requests per call, worst role × mode; a reseller's soft delete is one (issue 16). */
+const ROUND_TRIPS_LIMIT = 2;
 /**
  * Median over rounds of Σ verify ÷ Σ handler time, RS256 tokens: issue 16's goal of 0.05. Whole runs measured 0.0486
  * and 0.0472; a run of `--only service` on a loaded machine 0.064–0.067 (WebCrypto's thread-pool handoff has a long
@@ -306,7 +310,7 @@ async function main(): Promise<number> {
   if (bundles && ONLY.has('bundle')) {
     figures.push({ key: 'apiBundleKB', label: 'delete-customer bundle (KB, minified)', value: kb(bundles.cdk.bytes), digits: 1, target: { op: '<=', limit: API_BUNDLE_KB_LIMIT }, spread: single(kb(bundles.cdk.bytes)) });
   }
-  if (cold) figures.push({ key: 'coldInitRatio', label: 'cold import: CDK bundle ÷ node_modules', value: cold.ratio, digits: 3, target: { op: '<=', limit: 0.4 }, spread: cold.pairRatios });
+  if (cold) figures.push({ key: 'coldInitRatio', label: 'cold import: CDK bundle ÷ node_modules', value: cold.ratio, digits: 3, target: { op: '<=', limit: COLD_INIT_RATIO_LIMIT }, spread: cold.pairRatios });
   if (service) {
     const { warm } = service;
     figures.push(
@@ -318,7 +322,9 @@ async function main(): Promise<number> {
   if (service && resale === undefined) throw new Error('no RESALE deletes were counted');
   if (scale) {
     const measuredCells = scale.roundTrips.filter((cell) => cell.requests.length > 0);
-    const worstCell = measuredCells.reduce((worst, cell) => (cellMean(cell) > cellMean(worst) ? cell : worst));
+    const [firstCell] = measuredCells;
+    if (firstCell === undefined) throw new Error('every role × mode of the round-trip part was refused: nothing was counted');
+    const worstCell = measuredCells.reduce((worst, cell) => (cellMean(cell) > cellMean(worst) ? cell : worst), firstCell);
     const resaleSoftCell = measuredCells.find((cell) => cell.role === 'RESALE' && cell.path === 'v1 soft');
     const resaleSoft = resaleSoftCell ? cellMean(resaleSoftCell) : Number.NaN;
     // Bounded: the 409 costs a fixed number of requests, whatever the children (a Query with a Limit among them).
@@ -330,7 +336,7 @@ async function main(): Promise<number> {
         label: `DynamoDB requests per call, worst role × mode: ${worstCell.role} ${worstCell.path} (breakdown below${resale === undefined ? '' : `; RESALE soft in the warm loop ${resale.toFixed(2)}`})`,
         value: cellMean(worstCell),
         digits: 2,
-        target: { op: '<=', limit: 2 },
+        target: { op: '<=', limit: ROUND_TRIPS_LIMIT },
         also: { ok: (resale === undefined || resale === 1) && resaleSoft === 1, text: 'RESALE soft = 1' },
         spread: spread(worstCell.requests),
       },
@@ -423,7 +429,7 @@ async function main(): Promise<number> {
   if (scale) {
     const { full } = scale;
     const measuredCells = scale.roundTrips.filter((cell) => cell.requests.length > 0);
-    say(`  DynamoDB requests per call, role × mode (mean over ${SCALE_SETTINGS.roundTripsPerCell} each; ${'≤ 2, RESALE soft = 1'}):`);
+    say(`  DynamoDB requests per call, role × mode (mean over ${SCALE_SETTINGS.roundTripsPerCell} each; ≤ ${ROUND_TRIPS_LIMIT}, RESALE soft = 1):`);
     say(`    ${'role'.padEnd(7)} ${PATHS.map((p) => p.padStart(9)).join(' ')}`);
     for (const role of ROLES) {
       const cells = PATHS.map((path) => scale.roundTrips.find((c) => c.role === role && c.path === path));
