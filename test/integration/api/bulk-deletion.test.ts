@@ -43,6 +43,8 @@ beforeAll(async () => {
   for (let i = 0; i < 12; i += 1) seed.customer(`r3-${i}`, 'reseller-3');
   seed.customer('r4', null);
   for (let i = 0; i < 25; i += 1) seed.customer(`r4-${i}`, 'r4');
+  seed.customer('r5', null);
+  for (let i = 0; i < 30; i += 1) seed.customer(`r5-${i}`, 'r5');
   stack = await startTestStack(seed.build(), { pollers: true });
 }, 60000);
 
@@ -261,4 +263,39 @@ it('resumes a run cut short without deleting anything twice or losing an item', 
   expect(r49.outcome).toBe('DELETED');
   expect((await table.request(r49.requestId!))?.subject).toEqual({ type: 'customer', customerId: 'r4-9' });
   // Sequential deletions and reads: a loaded CI machine needs far longer than a quiet one (~6 s).
+}, 120_000);
+
+it('resumes a run whose chunk of outcomes was never written (the recording production uses) without deleting anything twice', async () => {
+  await stack.sqsPollers.get('split-batch')?.stop();
+  const { deletions, batches, bulk } = services();
+  const actor: Actor = { sub: 'admin-1', role: 'ADMIN', accountId: 'platform', scopes: new Set(['customers:delete']) };
+  const ids = Array.from({ length: 30 }, (_, i) => `r5-${i}`);
+  const { batchId } = await bulk.start({ actor, customerIds: ids, mode: 'soft', reason: 'chunk resume test', ticket: null, idempotencyKey: null });
+  // The first run's first chunk of 25 outcomes fails to be written: its 25 deletions committed, none is recorded.
+  class DyingStore extends DynamoBatchStore {
+    override async recordOutcomes(): Promise<void> {
+      throw new Error('worker died');
+    }
+  }
+  let started = 0;
+  await expect(
+    runBatch(batchId, {
+      store: new DyingStore({ doc: testClients().doc, tableName: stack.tableName }),
+      clock: systemClock,
+      concurrency: 4,
+      deleteCustomer: (customerId, input) => {
+        started += 1;
+        return deletions.deleteCustomer(customerId, input);
+      },
+    }),
+  ).rejects.toThrow('worker died');
+  const resumed = await runBatch(batchId, { store: batches, clock: systemClock, concurrency: 4, deleteCustomer: (customerId, input) => deletions.deleteCustomer(customerId, input) });
+
+  expect(started).toBeGreaterThanOrEqual(25);
+  expect(resumed).toEqual({ total: 30, deleted: 30, refused: 0, failed: 0, pending: 0 });
+  const table = tableReader(stack);
+  for (const id of ids) {
+    expect((await table.customer(id))?.status).toBe('DELETED');
+    expect((await table.audits(id)).filter((record) => record.outcome === 'ALLOWED')).toHaveLength(1);
+  }
 }, 120_000);
