@@ -6,6 +6,7 @@ import type { TableRef } from './client';
 import { customerCore } from './customer-items';
 import { callDynamo } from './errors';
 import { keys } from './keys';
+import { queryPages } from './query-pages';
 
 const optionalString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
@@ -37,17 +38,15 @@ export class DynamoStateReader implements CustomerStateReader, AuditTrailReader 
   /** One Query of the customer's partition, paged by DynamoDB's 1 MB pages; only `sk` and `status` come back. */
   async partitionCounts(customerId: string): Promise<PartitionCounts> {
     const counts: PartitionCounts = { users: { active: 0, deleted: 0 }, devices: { active: 0, revoked: 0 }, sessions: { active: 0, terminated: 0 } };
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.query({
-        KeyConditionExpression: 'pk = :pk',
-        ProjectionExpression: 'sk, #status',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':pk': keys.customerPartition(customerId) },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      });
-      for (const item of page.Items ?? []) {
+    const pages = queryPages(this.table, {
+      KeyConditionExpression: 'pk = :pk',
+      ProjectionExpression: 'sk, #status',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':pk': keys.customerPartition(customerId) },
+      ConsistentRead: true,
+    });
+    for await (const page of pages) {
+      for (const item of page) {
         const sk = String(item.sk);
         const status = String(item.status);
         if (sk.startsWith(keys.prefixes.user)) {
@@ -61,8 +60,7 @@ export class DynamoStateReader implements CustomerStateReader, AuditTrailReader 
           else counts.sessions.terminated += 1;
         }
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return counts;
   }
 
