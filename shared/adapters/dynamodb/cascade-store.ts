@@ -187,7 +187,7 @@ export class DynamoDbStepCheckpoint {
   constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string, private readonly step: string) {}
 
   private key(context: Pick<WorkContext, 'requestId' | 'eventId'>) {
-    return { pk: keys.request(context.requestId).pk, sk: `CHECKPOINT#${this.step}#${context.eventId}` };
+    return keys.stepCheckpoint(context.requestId, this.step, context.eventId);
   }
 
   async done(context: Pick<WorkContext, 'requestId' | 'eventId'>): Promise<ReadonlySet<string>> {

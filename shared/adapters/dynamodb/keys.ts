@@ -10,6 +10,7 @@ import { REQUEST_SHARDS } from '../../../infra/catalog';
  *   CUSTOMER#<id>              SESSION#<id>       VPN session (userId optional)
  *   REQUEST#<requestId>        REQUEST            deletion request with its cascade steps (a batch: also its ids)
  *   REQUEST#<batchId>          ITEM#<customerId>  a batch item's outcome (bulk deletion)
+ *   REQUEST#<requestId>        CHECKPOINT#<step>#<eventId>  what one event's run of a step has finished (TTL)
  *   AUDIT#<customerId>         <iso time>#<uuid>  append-only audit record
  *   IDEMPOTENCY#<account>#<k>  IDEMPOTENCY        first response for an Idempotency-Key (TTL)
  *   OUTBOX#<requestId>         EVENT#<queueId>    cascade event waiting for the relay
@@ -34,6 +35,7 @@ export const keys = {
   request: (requestId: string) => ({ pk: `REQUEST#${requestId}`, sk: 'REQUEST' }),
   batchItem: (batchId: string, customerId: string) => ({ pk: `REQUEST#${batchId}`, sk: `ITEM#${customerId}` }),
   batchItemPrefix: 'ITEM#',
+  stepCheckpoint: (requestId: string, step: string, eventId: string) => ({ pk: `REQUEST#${requestId}`, sk: `CHECKPOINT#${step}#${eventId}` }),
   audit: (customerId: string, at: string, auditId: string) => ({ pk: `AUDIT#${customerId}`, sk: `${at}#${auditId}` }),
   auditPartition: (customerId: string) => `AUDIT#${customerId}`,
   idempotency: (accountId: string, key: string) => ({ pk: `IDEMPOTENCY#${accountId}#${key}`, sk: 'IDEMPOTENCY' }),
