@@ -2,7 +2,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { queues, type QueueId } from '../catalog';
 import { portOption, runCommand, UsageError } from './cli-args';
 import { LOCAL_CREDENTIALS } from './local-config';
-import { redriveDlq } from './redrive';
+import { redriveDlq } from '../../shared/adapters/sqs/dlq-copy';
 import { readRuntimeInfo } from './runtime-info';
 
 /**

@@ -1,6 +1,6 @@
 import { stepByName } from '../../../infra/catalog';
 import { createEndSessionsHandler } from '../../../shared/workers/steps/end-sessions';
-import { redriveDlq } from '../../../infra/local/redrive';
+import { redriveDlq } from '../../../shared/adapters/sqs/dlq-copy';
 import { requestItem, sessionItem } from '../../../shared/adapters/dynamodb/items';
 import { keys } from '../../../shared/adapters/dynamodb/keys';
 import { TableVpnSessionGateway } from '../../../shared/adapters/vpn/table-session-gateway';

@@ -1,5 +1,5 @@
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { redriveDlq } from '../../../infra/local/redrive';
+import { redriveDlq } from '../../../shared/adapters/sqs/dlq-copy';
 import { queueDepth, sendBodies, workerTestBed, type TestBed } from './harness';
 
 describe('redriveDlq', () => {
